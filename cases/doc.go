@@ -1,0 +1,10 @@
+// Package cases holds the inputs of the softmax-with-infogain loss
+// L = −Σ_j h_j log softmax(x)_j: single-sample Cases, Caffe-layout Batches,
+// the JSON-lines codec of DESIGN §7 and deterministic generators for every
+// case family.
+//
+// Conventions: H is row-major C×C and a Case carries only its row
+// h = H[label,:]; labels count from 0; float32 cases hold values that are
+// exactly float32, stored in float64 fields. Data errors are returned as
+// errors; only programmer errors panic, with messages prefixed "cases: ".
+package cases
