@@ -1,0 +1,185 @@
+package ulp
+
+import (
+	"math"
+	"math/big"
+	"math/bits"
+)
+
+// Method. The scales of LossScaled and GradScaled are sums and products of
+// non-negative terms, formed in xf (no overflow, no underflow), so their
+// relative error is the sum of the relative errors of the terms plus n·u
+// for a sum of n terms:
+//
+//	|m − x_j|        one rounding (halved first when it would overflow)
+//	exp(x_j − m)     |x_j − m|·u ≤ 2^-37 from rounding x_j − m, plus < 1 ulp
+//	                 (or 2^-35 below −708, see xfExp); 0 below −2^16, where it
+//	                 is negligible against the floor
+//	log1p(s)         < 1 ulp, or s itself for s < 2^-30 (relative error 2^-31)
+//	q_k = s/(1+s)    a complement, never 1 − p_k; q_j = 1 − p_j for j ≠ k
+//	                 where p_j ≤ 1/2, so one rounding
+//	|S − h_j|        the exact sum Σ_{i≠j} h_i rounded once: a sum of signed
+//	                 h_i can cancel, and the gradient scale needs it exactly
+//	                 when h sits on one class (S − h_k is then the tail)
+//
+// For C ≤ cases.MaxClasses = 2^24 the denominator u·scale + floor is within
+// (2^24 + 16)·2^-53 + 2^-31 < 1e-8 of its exact value; ScaledRelErr claims
+// 1e-6 to leave room.
+
+// parts is what the scales need from the logits: k = argmax (first on
+// ties), m = x_k, s = Σ_{j≠k} exp(x_j − m) and 1 + s.
+type parts struct {
+	k        int
+	m        float64
+	s        xf
+	onePlusS xf
+}
+
+// analyze reports ok = false when the loss is undefined (DESIGN §7): no
+// logits, a NaN or +Inf logit, all logits −Inf, or a non-finite h (or
+// len(h) ≠ len(x), which the exported functions reject first).
+func analyze(x, h []float64) (p parts, ok bool) {
+	if len(x) == 0 || len(x) != len(h) {
+		return parts{}, false
+	}
+	p.k = -1
+	for j, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 1) || math.IsNaN(h[j]) || math.IsInf(h[j], 0) {
+			return parts{}, false
+		}
+		if !math.IsInf(v, -1) && (p.k < 0 || v > p.m) {
+			p.k, p.m = j, v
+		}
+	}
+	if p.k < 0 {
+		return parts{}, false // all −Inf
+	}
+	for j, v := range x {
+		if j != p.k {
+			p.s = p.s.add(xfExp(v - p.m)) // −Inf − m = −Inf → 0
+		}
+	}
+	p.onePlusS = xfOf(1).add(p.s)
+	return p, true
+}
+
+// floorOf returns the underflow floor of the type whose unit roundoff is u:
+// its smallest positive subnormal η. A correctly rounded result v has
+// error ≤ max(u·|v|, η/2), so it scores ≤ 1 against u·scale + η.
+func floorOf(u float64) float64 {
+	switch u {
+	case U64:
+		return 0x1p-1074
+	case U32:
+		return 0x1p-149
+	}
+	panic("ulp: unit roundoff is neither U64 nor U32")
+}
+
+func log1pXf(s xf) xf {
+	if s.e <= -30 { // s < 2^-30: log1p(s) = s(1 − s/2 + …)
+		return s
+	}
+	return xfOf(math.Log1p(s.float64())) // s ≤ C − 1: representable
+}
+
+// lossDen returns u·D + η with D = Σ_j |h_j|(|m − x_j| + log1p(s)); ok is
+// false when the loss is undefined or D is infinite (h_j ≠ 0 on a −Inf
+// logit: the exact loss is then not finite).
+func lossDen(x, h []float64, u float64) (den xf, ok bool) {
+	eta := floorOf(u)
+	p, ok := analyze(x, h)
+	if !ok {
+		return xf{}, false
+	}
+	var spread, sumH xf
+	for j, hj := range h {
+		if hj == 0 {
+			continue // masking: h_j = 0 contributes 0, even at x_j = −Inf
+		}
+		if math.IsInf(x[j], -1) {
+			return xf{}, false
+		}
+		ah := xfOf(math.Abs(hj))
+		spread = spread.add(ah.mul(xfAbsDiff(p.m, x[j])))
+		sumH = sumH.add(ah)
+	}
+	d := spread.add(sumH.mul(log1pXf(p.s)))
+	return xfOf(u).mul(d).add(xfOf(eta)), true
+}
+
+// gradDens writes u·G_j + η into dst[j], G_j = p_j|S − h_j| + |h_j|q_j;
+// ok is false when the loss is undefined. A −Inf logit has p_j = 0 and
+// q_j = 1, so G_j stays finite there.
+func gradDens(dst []xf, x, h []float64, u float64) (ok bool) {
+	eta := xfOf(floorOf(u))
+	p, ok := analyze(x, h)
+	if !ok {
+		return false
+	}
+	uu := xfOf(u)
+	var rest tailSums
+	rest.init(h)
+	for j, hj := range h {
+		var pj, qj xf
+		if j == p.k {
+			pj = xfOf(1).quo(p.onePlusS)
+			qj = p.s.quo(p.onePlusS)
+		} else {
+			pj = xfExp(x[j] - p.m).quo(p.onePlusS)
+			qj = xfOf(1 - pj.float64()) // p_j ≤ 1/2
+		}
+		g := pj.mul(rest.absWithout(j)).add(xfOf(math.Abs(hj)).mul(qj))
+		dst[j] = uu.mul(g).add(eta)
+	}
+	return true
+}
+
+// tailSums gives |S − h_j| = |Σ_{i≠j} h_i| exactly rounded: S is summed
+// exactly in a big.Float wide enough for every bit of every h_i.
+type tailSums struct {
+	h          []float64
+	sum, t, hj big.Float
+	mant       big.Float
+	zero       bool
+}
+
+func (ts *tailSums) init(h []float64) {
+	ts.h = h
+	emax, emin := math.MinInt, math.MaxInt
+	for _, v := range h {
+		if v == 0 {
+			continue
+		}
+		_, e := math.Frexp(v) // |v| < 2^e, v is a multiple of 2^(e−53)
+		emax, emin = max(emax, e), min(emin, e)
+	}
+	if emax == math.MinInt {
+		ts.zero = true
+		return
+	}
+	// |Σ| < C·2^emax, and every partial sum is a multiple of 2^(emin−53).
+	prec := uint(emax-emin+53+bits.Len(uint(len(h)))) + 2
+	ts.sum.SetPrec(prec)
+	ts.t.SetPrec(prec)
+	for _, v := range h {
+		ts.hj.SetFloat64(v)
+		ts.sum.Add(&ts.sum, &ts.hj) // exact at this precision
+	}
+}
+
+func (ts *tailSums) absWithout(j int) xf {
+	if ts.zero {
+		return xf{}
+	}
+	ts.hj.SetFloat64(ts.h[j])
+	ts.t.Sub(&ts.sum, &ts.hj) // exact
+	if ts.t.Sign() == 0 {
+		return xf{}
+	}
+	ts.t.Abs(&ts.t)
+	e := ts.t.MantExp(&ts.mant) // mant in [0.5, 1)
+	f, _ := ts.mant.Float64()    // one rounding, may round up to 1
+	ff, fe := math.Frexp(f)
+	return xf{ff, e + fe}
+}
