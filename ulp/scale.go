@@ -179,7 +179,7 @@ func (ts *tailSums) absWithout(j int) xf {
 	}
 	ts.t.Abs(&ts.t)
 	e := ts.t.MantExp(&ts.mant) // mant in [0.5, 1)
-	f, _ := ts.mant.Float64()    // one rounding, may round up to 1
+	f, _ := ts.mant.Float64()   // one rounding, may round up to 1
 	ff, fe := math.Frexp(f)
 	return xf{ff, e + fe}
 }
