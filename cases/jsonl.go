@@ -1,0 +1,646 @@
+package cases
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+)
+
+// The JSON-lines format of DESIGN §7, one case per line:
+//
+//	{"id":"dominant/0007","family":"dominant","dtype":"float64","logits":[37.42994775023705,0],"h":[1,0],"label":0}
+//
+// Reading rules (Decoder):
+//   - Field names are matched exactly (case-sensitive); an unknown or a
+//     repeated field is an error, so that a misspelt "logit" or "H" is caught
+//     instead of read as a missing field. "id" and "family" are optional.
+//   - A value in "logits" or "h" is a JSON number or one of the strings
+//     "inf", "-inf", "nan" (lower case, nothing else). A number beyond the
+//     float64 range (e.g. 1e400) is an error; write "inf". A float64 number is
+//     rounded to nearest as usual (so any decimal is accepted).
+//   - For dtype "float32" every number must denote a float32: either its
+//     float64 value is exactly a float32, or it is the shortest float32 form
+//     of a float32 f, i.e. ParseFloat(s, 64) == ParseFloat(FormatFloat(f,
+//     'g', -1, 32), 64) with f = ParseFloat(s, 32) ("0.1" denotes
+//     float32(0.1)); anything else is "not a float32 value".
+//   - "label" is a JSON integer (no fraction, no exponent).
+//   - The decoded case must pass Case.Validate (non-finite h is an error).
+//
+// Writing (Encoder) uses the shortest form that reads back to the same bits:
+// strconv 'g' with precision -1 in the case's dtype, "-0" for negative zero.
+// NaN payloads and signs are not kept: every NaN is written "nan" and read
+// back as math.NaN().
+
+// MaxLineBytes bounds the length of one line, newline excluded. A longer line
+// is skipped without being held in memory and reported as a LineError. 64 MiB
+// holds a float64 case of about 2.5 million classes in shortest form (at most
+// 25 bytes per value), far more than the many-classes family uses.
+const MaxLineBytes = 64 << 20
+
+// ErrLineTooLong is the Err of a LineError for a line longer than
+// MaxLineBytes.
+var ErrLineTooLong = fmt.Errorf("line longer than MaxLineBytes = %d bytes", MaxLineBytes)
+
+// LineError is an error in one line of a JSON-lines stream.
+type LineError struct {
+	Line int    // 1-based line number
+	ID   string // the line's "id" if it could be read, else ""
+	Err  error
+}
+
+func (e *LineError) Error() string {
+	if e.ID != "" {
+		return fmt.Sprintf("line %d (id %s): %v", e.Line, e.ID, e.Err)
+	}
+	return fmt.Sprintf("line %d: %v", e.Line, e.Err)
+}
+
+func (e *LineError) Unwrap() error { return e.Err }
+
+// A Decoder reads cases from a JSON-lines stream. Its memory is bounded by
+// the longest accepted line (at most MaxLineBytes) plus the decoded case.
+type Decoder struct {
+	r    *bufio.Reader
+	line int
+	buf  []byte
+	err  error // sticky read error other than io.EOF
+}
+
+// NewDecoder returns a Decoder reading from r.
+func NewDecoder(r io.Reader) *Decoder {
+	return &Decoder{r: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// Next returns the next case. At the end of the stream it returns io.EOF.
+// A bad line gives a *LineError and the following call goes on with the
+// next line: malformed JSON, a wrong type, a missing or unknown field, a
+// label that is not an integer, a number that is not a float32 in a float32
+// case, a line longer than MaxLineBytes, or a case that fails Case.Validate
+// (lengths, label range, C = 0, non-finite h). Blank lines are skipped but
+// counted. An error of the underlying reader is returned as is, and again
+// on every later call.
+func (d *Decoder) Next() (Case, error) {
+	for {
+		line, tooLong, err := d.readLine()
+		if err != nil {
+			return Case{}, err
+		}
+		d.line++
+		if tooLong {
+			return Case{}, &LineError{Line: d.line, Err: ErrLineTooLong}
+		}
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		c, err := ParseCase(line)
+		if err != nil {
+			return Case{}, &LineError{Line: d.line, ID: c.ID, Err: err}
+		}
+		return c, nil
+	}
+}
+
+// readLine returns the next line without its "\n" (or "\r\n"). A line longer
+// than MaxLineBytes is consumed in buffer-sized pieces and reported with
+// tooLong set, so it never sits in memory. A last line without a newline is a
+// line; io.EOF comes only when nothing is left.
+func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
+	if d.err != nil {
+		return nil, false, d.err
+	}
+	// Keep the buffer of a huge accepted line for one line only.
+	if cap(d.buf) > 1<<20 {
+		d.buf = nil
+	}
+	d.buf = d.buf[:0]
+	n := 0 // bytes of this line seen, newline included
+	for {
+		frag, err := d.r.ReadSlice('\n')
+		n += len(frag)
+		if !tooLong {
+			// The limit excludes the newline.
+			body := n
+			if err == nil {
+				body--
+			}
+			if body > MaxLineBytes {
+				tooLong = true
+				d.buf = d.buf[:0]
+			} else {
+				d.buf = append(d.buf, frag...)
+			}
+		}
+		switch err {
+		case nil:
+			if tooLong {
+				return nil, true, nil
+			}
+			line = d.buf[:len(d.buf)-1]
+			if k := len(line); k > 0 && line[k-1] == '\r' {
+				line = line[:k-1]
+			}
+			return line, false, nil
+		case bufio.ErrBufferFull:
+			continue
+		case io.EOF:
+			if n == 0 {
+				return nil, false, io.EOF
+			}
+			if tooLong {
+				return nil, true, nil
+			}
+			return d.buf, false, nil
+		default:
+			d.err = err
+			return nil, false, err
+		}
+	}
+}
+
+// ParseCase decodes one line (without its newline) under the rules of the
+// format and validates the result. On error the returned case carries the
+// line's id when it could be read, and nothing else.
+func ParseCase(line []byte) (Case, error) {
+	c, err := parseCase(line)
+	if err != nil {
+		id := c.ID
+		if id == "" {
+			id = peekID(line)
+		}
+		return Case{ID: id}, err
+	}
+	if err := c.Validate(); err != nil {
+		return Case{ID: c.ID}, err
+	}
+	return c, nil
+}
+
+// peekID recovers the id of a line whose error came before its "id" field,
+// when the line is at least valid JSON.
+func peekID(line []byte) string {
+	var v struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if json.Unmarshal(line, &v) != nil {
+		return ""
+	}
+	var id string
+	if json.Unmarshal(v.ID, &id) != nil {
+		return ""
+	}
+	return id
+}
+
+// numTok is a value of "logits" or "h" as written: a JSON number or one of
+// the special strings. Conversion waits until the dtype is known.
+type numTok struct {
+	s       string
+	special bool
+}
+
+const (
+	fieldID = 1 << iota
+	fieldFamily
+	fieldDType
+	fieldLogits
+	fieldH
+	fieldLabel
+)
+
+func parseCase(line []byte) (Case, error) {
+	var c Case
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	if err := expectDelim(dec, '{', "a JSON object"); err != nil {
+		return c, err
+	}
+	var seen int
+	var logits, h []numTok
+	for dec.More() {
+		key, err := objectKey(dec)
+		if err != nil {
+			return c, err
+		}
+		var bit int
+		switch key {
+		case "id":
+			bit = fieldID
+			c.ID, err = stringValue(dec, key)
+		case "family":
+			bit = fieldFamily
+			c.Family, err = stringValue(dec, key)
+		case "dtype":
+			bit = fieldDType
+			var s string
+			s, err = stringValue(dec, key)
+			c.DType = DType(s)
+		case "logits":
+			bit = fieldLogits
+			logits, err = numArray(dec, key)
+		case "h":
+			bit = fieldH
+			h, err = numArray(dec, key)
+		case "label":
+			bit = fieldLabel
+			c.Label, err = intValue(dec, key)
+		default:
+			return c, fmt.Errorf("unknown field %q (want id, family, dtype, logits, h, label)", key)
+		}
+		if seen&bit != 0 {
+			return c, fmt.Errorf("duplicate field %q", key)
+		}
+		seen |= bit
+		if err != nil {
+			return c, err
+		}
+	}
+	if err := expectDelim(dec, '}', "end of object"); err != nil {
+		return c, err
+	}
+	if tok, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return c, err
+		}
+		return c, fmt.Errorf("trailing data after the object: %v", tok)
+	}
+	for _, f := range []struct {
+		bit  int
+		name string
+	}{{fieldLogits, "logits"}, {fieldH, "h"}, {fieldLabel, "label"}} {
+		if seen&f.bit == 0 {
+			return c, fmt.Errorf("missing field %q", f.name)
+		}
+	}
+	var err error
+	if c.Logits, err = convert(logits, c.DType, "logits"); err != nil {
+		return c, err
+	}
+	if c.H, err = convert(h, c.DType, "h"); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim, what string) error {
+	tok, err := dec.Token()
+	if err != nil {
+		if err == io.EOF {
+			return fmt.Errorf("unexpected end of line, want %s", what)
+		}
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("got %s, want %s", describe(tok), what)
+	}
+	return nil
+}
+
+func objectKey(dec *json.Decoder) (string, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return "", err
+	}
+	key, ok := tok.(string)
+	if !ok {
+		return "", fmt.Errorf("got %s, want a field name", describe(tok))
+	}
+	return key, nil
+}
+
+func value(dec *json.Decoder, key string) (json.Token, error) {
+	tok, err := dec.Token()
+	if err == io.EOF {
+		return nil, fmt.Errorf("%s: unexpected end of line", key)
+	}
+	return tok, err
+}
+
+func stringValue(dec *json.Decoder, key string) (string, error) {
+	tok, err := value(dec, key)
+	if err != nil {
+		return "", err
+	}
+	s, ok := tok.(string)
+	if !ok {
+		return "", fmt.Errorf("%s: got %s, want a string", key, describe(tok))
+	}
+	return s, nil
+}
+
+func intValue(dec *json.Decoder, key string) (int, error) {
+	tok, err := value(dec, key)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := tok.(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("%s: got %s, want an integer", key, describe(tok))
+	}
+	v, err := strconv.Atoi(string(n))
+	if err != nil {
+		return 0, fmt.Errorf("%s: %s is not an integer in range", key, n)
+	}
+	return v, nil
+}
+
+func numArray(dec *json.Decoder, key string) ([]numTok, error) {
+	tok, err := value(dec, key)
+	if err != nil {
+		return nil, err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return nil, fmt.Errorf("%s: got %s, want an array", key, describe(tok))
+	}
+	vals := []numTok{}
+	for dec.More() {
+		tok, err := value(dec, key)
+		if err != nil {
+			return nil, err
+		}
+		switch v := tok.(type) {
+		case json.Number:
+			vals = append(vals, numTok{s: string(v)})
+		case string:
+			if v != "inf" && v != "-inf" && v != "nan" {
+				return nil, fmt.Errorf("%s[%d]: string %q, want a number or \"inf\", \"-inf\", \"nan\"", key, len(vals), v)
+			}
+			vals = append(vals, numTok{s: v, special: true})
+		default:
+			return nil, fmt.Errorf("%s[%d]: got %s, want a number", key, len(vals), describe(tok))
+		}
+		if len(vals) > MaxClasses {
+			return nil, fmt.Errorf("%s: more than MaxClasses = %d values", key, MaxClasses)
+		}
+	}
+	if err := expectDelim(dec, ']', "end of array"); err != nil {
+		return nil, fmt.Errorf("%s: %v", key, err)
+	}
+	return vals, nil
+}
+
+func describe(tok json.Token) string {
+	switch v := tok.(type) {
+	case nil:
+		return "null"
+	case json.Delim:
+		switch v {
+		case '{', '}':
+			return "an object"
+		default:
+			return "an array"
+		}
+	case string:
+		return "a string"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	}
+	return fmt.Sprintf("%T", tok)
+}
+
+func convert(toks []numTok, dt DType, key string) ([]float64, error) {
+	out := make([]float64, len(toks))
+	for j, t := range toks {
+		v, err := parseValue(t, dt)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%d] = %s: %v", key, j, t.s, err)
+		}
+		out[j] = v
+	}
+	return out, nil
+}
+
+var errNotFloat32 = errors.New("not a float32 value")
+
+func parseValue(t numTok, dt DType) (float64, error) {
+	if t.special {
+		switch t.s {
+		case "inf":
+			return math.Inf(1), nil
+		case "-inf":
+			return math.Inf(-1), nil
+		default:
+			return math.NaN(), nil
+		}
+	}
+	v, err := strconv.ParseFloat(t.s, 64)
+	if err != nil {
+		// The tokenizer already checked the syntax: this is overflow.
+		return 0, errors.New(`beyond the float64 range (write "inf" or "-inf")`)
+	}
+	if dt != Float32 || IsFloat32(v) {
+		return v, nil
+	}
+	f, err := strconv.ParseFloat(t.s, 32)
+	if err != nil {
+		return 0, errNotFloat32
+	}
+	short, _ := strconv.ParseFloat(strconv.FormatFloat(f, 'g', -1, 32), 64)
+	if short != v {
+		return 0, errNotFloat32
+	}
+	return f, nil
+}
+
+// FormatFloat returns v in the form the codec writes: the shortest decimal
+// that reads back to v in dtype dt (strconv 'g', precision -1, bit size 32
+// for Float32 and 64 otherwise), or the quoted JSON strings "inf", "-inf",
+// "nan". For Float32, v is first rounded to float32; pass float32 values.
+//
+// Special cases are:
+//
+//	FormatFloat(±Inf, dt) = `"inf"`, `"-inf"`
+//	FormatFloat(NaN, dt) = `"nan"` (any payload, any sign)
+//	FormatFloat(-0, dt) = "-0"
+func FormatFloat(v float64, dt DType) string {
+	return string(appendFloat(nil, v, dt))
+}
+
+func appendFloat(b []byte, v float64, dt DType) []byte {
+	switch {
+	case math.IsNaN(v):
+		return append(b, `"nan"`...)
+	case math.IsInf(v, 1):
+		return append(b, `"inf"`...)
+	case math.IsInf(v, -1):
+		return append(b, `"-inf"`...)
+	}
+	bits := 64
+	if dt == Float32 {
+		bits = 32
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, bits)
+}
+
+func appendFloats(b []byte, vs []float64, dt DType) []byte {
+	b = append(b, '[')
+	for j, v := range vs {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = appendFloat(b, v, dt)
+	}
+	return append(b, ']')
+}
+
+func appendString(b []byte, s string) []byte {
+	q, err := json.Marshal(s)
+	if err != nil {
+		panic("cases: json.Marshal of a string failed: " + err.Error())
+	}
+	return append(b, q...)
+}
+
+// An Encoder writes cases and results as JSON lines, one Write per line.
+type Encoder struct {
+	w   io.Writer
+	buf []byte
+}
+
+// NewEncoder returns an Encoder writing to w.
+func NewEncoder(w io.Writer) *Encoder { return &Encoder{w: w} }
+
+// Encode writes c as one line with the fields id, family (omitted if
+// empty), dtype, logits, h, label, every value in its shortest round-trip
+// form. A case that fails Case.Validate is not written and its error is
+// returned, so that every line written decodes. Invalid UTF-8 in the id or
+// family is written as U+FFFD.
+func (e *Encoder) Encode(c *Case) error {
+	if err := c.Validate(); err != nil {
+		return fmt.Errorf("cases: encode %q: %w", c.ID, err)
+	}
+	b := append(e.buf[:0], `{"id":`...)
+	b = appendString(b, c.ID)
+	if c.Family != "" {
+		b = append(b, `,"family":`...)
+		b = appendString(b, c.Family)
+	}
+	b = append(b, `,"dtype":`...)
+	b = appendString(b, string(c.DType))
+	b = append(b, `,"logits":`...)
+	b = appendFloats(b, c.Logits, c.DType)
+	b = append(b, `,"h":`...)
+	b = appendFloats(b, c.H, c.DType)
+	b = append(b, `,"label":`...)
+	b = strconv.AppendInt(b, int64(c.Label), 10)
+	b = append(b, "}\n"...)
+	e.buf = b
+	_, err := e.w.Write(b)
+	return err
+}
+
+// EncodeResult writes r as one line: {"id":…,"loss":…,"grad":[…]} or, when
+// r.Err is set, {"id":…,"error":"…"}; "certified" follows when set. Values
+// are written in float64 shortest form, which is exact for float32 results
+// too (a float32 widened to float64 reads back to the same value).
+func (e *Encoder) EncodeResult(r *Result) error {
+	b := append(e.buf[:0], `{"id":`...)
+	b = appendString(b, r.ID)
+	if r.Err != "" {
+		b = append(b, `,"error":`...)
+		b = appendString(b, r.Err)
+	} else {
+		b = append(b, `,"loss":`...)
+		b = appendFloat(b, r.Loss, Float64)
+		b = append(b, `,"grad":`...)
+		b = appendFloats(b, r.Grad, Float64)
+	}
+	if r.Certified != "" {
+		b = append(b, `,"certified":`...)
+		b = appendString(b, r.Certified)
+	}
+	b = append(b, "}\n"...)
+	e.buf = b
+	_, err := e.w.Write(b)
+	return err
+}
+
+// DecodeResult parses one result line (without its newline). The id is
+// required, and either "error" or both "loss" and "grad"; values are read
+// as float64 (numbers or "inf", "-inf", "nan"). Unknown fields are ignored,
+// so that an implementation may add its own (timings, say); a repeated
+// field is an error.
+func DecodeResult(line []byte) (Result, error) {
+	var r Result
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	if err := expectDelim(dec, '{', "a JSON object"); err != nil {
+		return r, err
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		key, err := objectKey(dec)
+		if err != nil {
+			return r, err
+		}
+		if seen[key] {
+			return r, fmt.Errorf("duplicate field %q", key)
+		}
+		seen[key] = true
+		switch key {
+		case "id":
+			r.ID, err = stringValue(dec, key)
+		case "error":
+			r.Err, err = stringValue(dec, key)
+		case "certified":
+			r.Certified, err = stringValue(dec, key)
+		case "loss":
+			var tok json.Token
+			if tok, err = value(dec, key); err != nil {
+				break
+			}
+			var t numTok
+			switch v := tok.(type) {
+			case json.Number:
+				t = numTok{s: string(v)}
+			case string:
+				if v != "inf" && v != "-inf" && v != "nan" {
+					return r, fmt.Errorf("loss: string %q, want a number or \"inf\", \"-inf\", \"nan\"", v)
+				}
+				t = numTok{s: v, special: true}
+			default:
+				return r, fmt.Errorf("loss: got %s, want a number", describe(tok))
+			}
+			if r.Loss, err = parseValue(t, Float64); err != nil {
+				err = fmt.Errorf("loss = %s: %v", t.s, err)
+			}
+		case "grad":
+			var toks []numTok
+			if toks, err = numArray(dec, key); err == nil {
+				r.Grad, err = convert(toks, Float64, key)
+			}
+		default:
+			var skip json.RawMessage
+			err = dec.Decode(&skip)
+		}
+		if err != nil {
+			return r, err
+		}
+	}
+	if err := expectDelim(dec, '}', "end of object"); err != nil {
+		return r, err
+	}
+	if tok, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return r, err
+		}
+		return r, fmt.Errorf("trailing data after the object: %v", tok)
+	}
+	switch {
+	case !seen["id"]:
+		return r, errors.New(`missing field "id"`)
+	case seen["error"] && (seen["loss"] || seen["grad"]):
+		return r, errors.New(`both "error" and a loss or gradient`)
+	case !seen["error"] && !(seen["loss"] && seen["grad"]):
+		return r, errors.New(`want "error", or both "loss" and "grad"`)
+	case seen["error"] && r.Err == "":
+		return r, errors.New(`empty "error"`)
+	}
+	return r, nil
+}
