@@ -1,0 +1,16 @@
+// Package naive is Caffe's InfogainLoss layer stacked on a separate Softmax
+// layer, as Caffe computed it before PR #3855 (BVLC/caffe, 2017), ported
+// operation for operation so that its numerical failures can be measured.
+//
+// For one sample with logits x and the row h = H[label,:] it computes
+//
+//	p = softmax(x)                        (Softmax layer: max-shift, exp, sum, divide)
+//	L = −Σ_j h_j log(max(p_j, 1e-20))     (InfogainLoss forward)
+//	∂L/∂p_j = −h_j / max(p_j, 1e-20)      (InfogainLoss backward)
+//	∂L/∂x = p ⊙ (∂L/∂p − ⟨∂L/∂p, p⟩)       (Softmax backward)
+//
+// All arithmetic is done in the element type T, as Caffe does in its Dtype.
+// Conventions: H is row-major C×C, labels count from 0, the gradient is
+// written into dst. Batches (Caffe's layout, normalizer and loss_weight) are
+// the business of infogain/impls.RunBatch, which calls Loss per position.
+package naive

@@ -1,0 +1,63 @@
+package peers
+
+// Torch writes into dst the gradient and returns the loss of PyTorch's
+// soft-target cross_entropy, F.cross_entropy(x, h) with probability targets
+// (pytorch/pytorch aten/src/ATen/native/LossNLL.cpp,
+// cross_entropy_loss_prob_target), differentiated by autograd:
+//
+//	logp_j = (x_j − m) − log(Σ_k exp(x_k − m))      log_softmax (aten/src/ATen/native/cpu/SoftMaxKernel.cpp, _vec_log_softmax_lastdim)
+//	L      = −(Σ_j logp_j·h_j)                       −(input * target).sum()
+//	go_j   = −h_j                                    autograd of neg, sum, mul
+//	g_j    = go_j − exp(logp_j)·Σ_k go_k             log_softmax backward (_vec_host_softmax_backward_lastdim)
+//
+// Special cases are:
+//
+//	Torch(dst, x, h) = NaN, dst all NaN   if some x_j is NaN or +Inf, or every x_j is −Inf
+//	Torch(dst, x, h) = NaN                if some x_j = −Inf, whatever h_j (0·(−Inf))
+//	Torch(dst, x, h) = −0                 when every h_j·logp_j is ±0 (PyTorch 1.13 returns -0.0)
+//
+// Accuracy: none is promised. The loss is accurate to a few ulps of the
+// terms |h_j|·|logp_j| but not of L (cancellation for tiny losses); the
+// gradient of the top class is exp(logp)·S − h with logp rounded to 0, so
+// tails below u/2 are lost: logits [37.42994775023705, 0], h [1, 0] give
+// [0, 5.551115123125776e-17] where the gradient is ±5.551115123125776e-17.
+func Torch[T float32 | float64](dst, x, h []T) T {
+	checkLens(dst, x, h)
+	// max_input = vec::reduce_all(vec::maximum): maximum propagates NaN.
+	m := x[0]
+	for _, v := range x {
+		if v > m || v != v {
+			m = v
+		}
+		if m != m {
+			break
+		}
+	}
+	// tmp_sum = Σ exp(x − max_input); tmp_sum = log(tmp_sum)
+	var s T
+	for _, v := range x {
+		s += exp(v - m)
+	}
+	ls := log(s)
+	// output = x − max_input − tmp_sum  (this order on purpose, issue #11752)
+	for j, v := range x {
+		dst[j] = (v - m) - ls
+	}
+	// loss = −(input * target).sum()
+	var dot T
+	for j, lp := range dst {
+		dot += T(lp * h[j])
+	}
+	loss := -dot
+	// grad_output of log_softmax: −1 through neg, expanded by sum, times
+	// target through mul.
+	var sg T
+	for _, hj := range h {
+		sg += -hj
+	}
+	// grad_input = grad_output − exp(output) * sum(grad_output)
+	for j, lp := range dst {
+		dst[j] = -h[j] - T(exp(lp)*sg)
+	}
+	return loss
+}
