@@ -19,8 +19,10 @@ import "math"
 //
 // Special cases are:
 //
-//	GonumLSE(dst, x, h) = NaN, dst all NaN   if every x_j is NaN, or x has +Inf (Inf − Inf)
-//	GonumLSE(dst, x, h) = NaN                if every x_j is −Inf, or some x_j is NaN
+//	GonumLSE(dst, x, h) = NaN, dst all NaN   if some x_j is NaN, or every x_j is −Inf
+//	GonumLSE(dst, x, h) = NaN, dst_j = NaN   for x_j = +Inf (lse = +Inf, Inf − Inf), dst_k = −h_k elsewhere
+//	GonumLSE(dst, x, h) = +Inf, dst_j = −h_j if x_j = −Inf and h_j > 0
+//	GonumLSE(dst, x, h) = NaN, dst_j = 0     if x_j = −Inf and h_j = 0 (0·Inf: no masking)
 //
 // Accuracy: none is promised; as LSEAtScale, plus the gradient's relative
 // error grows with |x_j − lse|·u.

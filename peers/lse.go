@@ -21,7 +21,8 @@ package peers
 // Special cases are:
 //
 //	LSEAtScale(dst, x, h) = NaN, dst all NaN   if some x_j is NaN or +Inf, or every x_j is −Inf
-//	LSEAtScale(dst, x, h) = NaN                if some x_j = −Inf, whatever h_j (0·Inf)
+//	LSEAtScale(dst, x, h) = +Inf, dst_j = −h_j if x_j = −Inf and h_j > 0
+//	LSEAtScale(dst, x, h) = NaN, dst_j = 0     if x_j = −Inf and h_j = 0 (0·Inf: no masking)
 //
 // Accuracy: none is promised. The loss has an absolute error of up to
 // S·ulp(m)/2: it is 0 for the uniform float32 logits [1e8, 1e8, 1e8].

@@ -16,7 +16,8 @@ package peers
 // Special cases are:
 //
 //	TF(dst, x, h) = NaN, dst all NaN   if some x_j is NaN or +Inf, or every x_j is −Inf
-//	TF(dst, x, h) = +Inf               if h_j > 0 on a logit x_j = −Inf (and NaN if h_j = 0 there)
+//	TF(dst, x, h) = +Inf, dst_j = −h_j if x_j = −Inf and h_j > 0
+//	TF(dst, x, h) = NaN, dst_j = 0     if x_j = −Inf and h_j = 0 (0·Inf: no masking)
 //
 // Accuracy: none is promised. The loss is accurate for S = 1 and moderate
 // spread; the gradient is wrong by p·(S − 1) whenever S ≠ 1.

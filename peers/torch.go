@@ -13,8 +13,9 @@ package peers
 // Special cases are:
 //
 //	Torch(dst, x, h) = NaN, dst all NaN   if some x_j is NaN or +Inf, or every x_j is −Inf
-//	Torch(dst, x, h) = NaN                if some x_j = −Inf, whatever h_j (0·(−Inf))
-//	Torch(dst, x, h) = −0                 when every h_j·logp_j is ±0 (PyTorch 1.13 returns -0.0)
+//	Torch(dst, x, h) = +Inf, dst_j = −h_j if x_j = −Inf and h_j > 0
+//	Torch(dst, x, h) = NaN, dst_j = 0     if x_j = −Inf and h_j = 0 (0·(−Inf), as PyTorch 1.13)
+//	Torch(dst, x, h) = −0                 if every h_j·logp_j is ±0 (PyTorch 1.13 returns -0.0)
 //
 // Accuracy: none is promised. The loss is accurate to a few ulps of the
 // terms |h_j|·|logp_j| but not of L (cancellation for tiny losses); the
