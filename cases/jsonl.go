@@ -65,10 +65,11 @@ func (e *LineError) Unwrap() error { return e.Err }
 // A Decoder reads cases from a JSON-lines stream. Its memory is bounded by
 // the longest accepted line (at most MaxLineBytes) plus the decoded case.
 type Decoder struct {
-	r    *bufio.Reader
-	line int
-	buf  []byte
-	err  error // sticky read error other than io.EOF
+	r       *bufio.Reader
+	line    int
+	buf     []byte
+	err     error // sticky read error other than io.EOF
+	maxLine int   // 0: MaxLineBytes; tests lower it
 }
 
 // NewDecoder returns a Decoder reading from r.
@@ -106,33 +107,36 @@ func (d *Decoder) Next() (Case, error) {
 }
 
 // readLine returns the next line without its "\n" (or "\r\n"). A line longer
-// than MaxLineBytes is consumed in buffer-sized pieces and reported with
-// tooLong set, so it never sits in memory. A last line without a newline is a
-// line; io.EOF comes only when nothing is left.
+// than the limit is consumed in buffer-sized pieces and reported with
+// tooLong set: at most the limit is ever held. A last line without a
+// newline is a line; io.EOF comes only when nothing is left.
 func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
 	if d.err != nil {
 		return nil, false, d.err
 	}
-	// Keep the buffer of a huge accepted line for one line only.
+	limit := d.maxLine
+	if limit == 0 {
+		limit = MaxLineBytes
+	}
+	// Do not keep the buffer of a huge accepted line past that line.
 	if cap(d.buf) > 1<<20 {
 		d.buf = nil
 	}
 	d.buf = d.buf[:0]
-	n := 0 // bytes of this line seen, newline included
+	n := 0 // bytes of this line read so far, newline included
 	for {
 		frag, err := d.r.ReadSlice('\n')
 		n += len(frag)
 		if !tooLong {
-			// The limit excludes the newline.
-			body := n
+			body := n // the limit excludes the newline
 			if err == nil {
 				body--
 			}
-			if body > MaxLineBytes {
+			if body > limit {
 				tooLong = true
 				d.buf = d.buf[:0]
 			} else {
-				d.buf = append(d.buf, frag...)
+				d.buf = appendDoubling(d.buf, frag, limit+1)
 			}
 		}
 		switch err {
@@ -160,6 +164,23 @@ func (d *Decoder) readLine() (line []byte, tooLong bool, err error) {
 			return nil, false, err
 		}
 	}
+}
+
+// appendDoubling appends frag to buf, doubling the capacity when it grows
+// (append's 1.25× growth for large slices would allocate about five times
+// the final size on the way), never beyond limit unless needed.
+func appendDoubling(buf, frag []byte, limit int) []byte {
+	need := len(buf) + len(frag)
+	if need > cap(buf) {
+		c := max(2*cap(buf), need)
+		if c > limit {
+			c = max(need, limit)
+		}
+		nb := make([]byte, len(buf), c)
+		copy(nb, buf)
+		buf = nb
+	}
+	return append(buf, frag...)
 }
 
 // ParseCase decodes one line (without its newline) under the rules of the
