@@ -1,12 +1,143 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"infogain/cases"
+	"infogain/impls"
+	"infogain/reports"
 )
 
-// runReport is replaced when the reports package lands.
+// listFlag collects a repeatable, comma-separable flag.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error {
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			*l = append(*l, v)
+		}
+	}
+	return nil
+}
+
 func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "infogain report: not built yet")
-	return 2
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "reports/latest", "directory to write report.md, report.json, cases.csv and the plots into")
+	size := fs.String("size", string(reports.SizeFull), "sweep size: gate or full")
+	seed := fs.Uint64("seed", reports.DefaultSeed, "seed of the case generators")
+	workers := fs.Int("workers", 0, "goroutines (0: GOMAXPROCS); the output does not depend on it")
+	var implNames, families, dtypes listFlag
+	fs.Var(&implNames, "impl", "implementations to score, comma-separated or repeated (default all): "+strings.Join(impls.Names(), ", "))
+	fs.Var(&families, "family", "case families, comma-separated or repeated (default all): "+strings.Join(append(cases.FamilyNames(), reports.GridFamily), ", "))
+	fs.Var(&dtypes, "dtype", "dtypes: float64, float32 (default both)")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), `Usage: infogain report [--out DIR] [--size gate|full] [--seed N] [--impl NAME,...] [--family NAME,...] [--dtype T,...]
+
+Runs a deterministic sweep (case families × logit spreads × C × dtype ×
+implementations), scores every implementation against the certified
+reference, and writes report.md, report.json, cases.csv and PNG/SVG plots
+to DIR. The same command gives byte-identical files. A progress bar goes to
+stderr when it is a terminal.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "infogain report: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	cfg, err := sweepConfig(implNames, families, dtypes)
+	if err != nil {
+		fmt.Fprintf(stderr, "infogain report: %v\n", err)
+		return 2
+	}
+	cfg.Size = reports.Size(*size)
+	cfg.Seed = *seed
+	cfg.Workers = *workers
+	cfg.Progress = progressWriter(stderr)
+	cfg.Command = reportCommand(*out, *size, *seed, implNames, families, dtypes)
+	rep, err := reports.Run(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "infogain report: %v\n", err)
+		return 2
+	}
+	if err := rep.WriteDir(*out); err != nil {
+		fmt.Fprintf(stderr, "infogain report: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "infogain report: %d cases × %d implementations → %s/%s\n", rep.Meta.Cases, len(rep.Impls), *out, reports.MarkdownFile)
+	return 0
+}
+
+// sweepConfig resolves the implementation names and the family and dtype
+// filters; nil lists mean everything registered.
+func sweepConfig(implNames, families, dtypes []string) (reports.Config, error) {
+	cfg := reports.Config{Reference: impls.Reference(), Families: families, Properties: properties}
+	if cfg.Reference == nil {
+		return cfg, errors.New("no reference implementation is registered")
+	}
+	if len(implNames) == 0 {
+		cfg.Impls = impls.All()
+	}
+	for _, name := range implNames {
+		im, err := impls.Lookup(name)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Impls = append(cfg.Impls, im)
+	}
+	for _, d := range dtypes {
+		cfg.DTypes = append(cfg.DTypes, cases.DType(d))
+	}
+	return cfg, nil
+}
+
+// properties is the props battery's verdict for the report's "failing
+// properties" column and the gate; nil until the props package offers a
+// non-testing entry point (wire it here: cmd is the only place that may
+// import both props and reports).
+var properties func(*impls.Impl) ([]string, error)
+
+// reportCommand is the canonical command line of a report: date-free and
+// independent of flag order, so that it can be committed with the report.
+func reportCommand(out, size string, seed uint64, implNames, families, dtypes []string) string {
+	parts := []string{"infogain report", "--out " + out, "--size " + size, "--seed " + strconv.FormatUint(seed, 10)}
+	if len(implNames) > 0 {
+		parts = append(parts, "--impl "+strings.Join(implNames, ","))
+	}
+	if len(families) > 0 {
+		parts = append(parts, "--family "+strings.Join(families, ","))
+	}
+	if len(dtypes) > 0 {
+		parts = append(parts, "--dtype "+strings.Join(dtypes, ","))
+	}
+	return strings.Join(parts, " ")
+}
+
+// progressWriter returns stderr when it is a terminal, else nil (quiet).
+func progressWriter(stderr io.Writer) io.Writer {
+	f, ok := stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return stderr
 }

@@ -1,0 +1,78 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+
+	"infogain/cases"
+	"infogain/impls"
+)
+
+// Size selects how many cases a sweep runs.
+type Size string
+
+const (
+	// SizeGate is the sweep `infogain gate` recomputes: small enough to run
+	// in well under a minute on two cores.
+	SizeGate Size = "gate"
+	// SizeFull is the sweep of `make report`: under five minutes on two cores.
+	SizeFull Size = "full"
+)
+
+// sizing is how many cases each part of a sweep gets.
+type sizing struct {
+	// perFamily is the number of cases asked of cases.Generate per family
+	// and dtype.
+	perFamily int
+	// gridReps is the number of cases per (spread, C, dtype) point of the
+	// spread × C grid (see grid.go).
+	gridReps int
+}
+
+func (s Size) sizing() (sizing, error) {
+	switch s {
+	case SizeGate:
+		return sizing{perFamily: gatePerFamily, gridReps: gateGridReps}, nil
+	case SizeFull:
+		return sizing{perFamily: fullPerFamily, gridReps: fullGridReps}, nil
+	}
+	return sizing{}, fmt.Errorf("unknown size %q (want gate or full)", string(s))
+}
+
+// Case counts per size, measured against the time limits in the comments of
+// SizeGate and SizeFull (see the package tests and the report's header).
+const (
+	gatePerFamily = 24
+	gateGridReps  = 1
+	fullPerFamily = 200
+	fullGridReps  = 6
+)
+
+// Config describes one sweep. Impls are scored against Reference, which is
+// evaluated once per case.
+type Config struct {
+	// Impls are the implementations under test, in report order. The
+	// reference may be among them (it then scores 0 ulps, a check of the
+	// harness itself).
+	Impls []*impls.Impl
+	// Reference is the certified reference (impls.Reference()).
+	Reference *impls.Impl
+	Size      Size
+	Seed      uint64
+	// Families restricts the case families (nil: every family of
+	// cases.Families(), plus the spread × C grid family GridFamily).
+	Families []string
+	// DTypes restricts the dtypes (nil: float64 and float32).
+	DTypes []cases.DType
+	// Workers is the number of goroutines (≤ 0: GOMAXPROCS).
+	Workers int
+	// Command is the command line that regenerates the report, recorded in
+	// report.md and report.json.
+	Command string
+	// Progress, if not nil, receives a progress bar ("\r"-redrawn).
+	Progress io.Writer
+	// Properties, if not nil, returns the names of the properties the
+	// implementation fails (the props battery, wired by the caller so that
+	// reports does not depend on props). Nil leaves the column empty.
+	Properties func(im *impls.Impl) ([]string, error)
+}

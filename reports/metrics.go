@@ -1,0 +1,17 @@
+package reports
+
+import (
+	"infogain/cases"
+	"infogain/ulp"
+)
+
+// gradScaled returns the largest componentwise scaled gradient error of got
+// against the reference's want (DESIGN §5), in units of the case's dtype.
+func gradScaled(c *cases.Case, got, want []float64) float64 {
+	u := ulp.U64
+	if c.DType == cases.Float32 {
+		u = ulp.U32
+	}
+	worst, _ := ulp.GradScaled(got, want, c.Logits, c.H, u)
+	return worst
+}

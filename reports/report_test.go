@@ -1,0 +1,113 @@
+package reports
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"infogain/impls"
+	"infogain/ulp"
+)
+
+// TestWriteDirDeterministic runs the same sweep twice with different worker
+// counts and checks that every written file is byte-identical, plots
+// included: scheduling, map order and clocks must not leak into the output.
+func TestWriteDirDeterministic(t *testing.T) {
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for i, workers := range []int{1, 3} {
+		cfg := testConfig(testRef, goodFused, brokenFused2())
+		cfg.Workers = workers
+		rep, err := Run(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := rep.WriteDir(dirs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names := listDir(t, dirs[0])
+	if got := listDir(t, dirs[1]); !slices.Equal(names, got) {
+		t.Fatalf("file sets differ: %v vs %v", names, got)
+	}
+	for _, want := range []string{MarkdownFile, JSONFile, CSVFile, "grad_cdf_float64.svg", "loss_vs_spread_float32.png"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("%s not written (have %v)", want, names)
+		}
+	}
+	for _, n := range names {
+		a, _ := os.ReadFile(filepath.Join(dirs[0], n))
+		b, _ := os.ReadFile(filepath.Join(dirs[1], n))
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs between two runs of the same sweep", n)
+		}
+	}
+}
+
+// brokenFused2 is brokenFused under another name, so that both can sit in
+// one report.
+func brokenFused2() *impls.Impl {
+	im := *brokenFused
+	im.Name = "fused-log"
+	return &im
+}
+
+func listDir(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+// TestReportTables checks what the markdown and the summaries say about a
+// known-bad implementation: log(1 + s) loses the loss of dominant cases.
+func TestReportTables(t *testing.T) {
+	rep, err := Run(testConfig(testRef, goodFused, brokenFused2()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := rep.find("fused", "dominant", "float64")
+	bad := rep.find("fused-log", "dominant", "float64")
+	if good == nil || bad == nil {
+		t.Fatalf("missing dominant summaries: %+v", rep.Summaries)
+	}
+	if good.LossWorstULP != 0 {
+		t.Errorf("fused (the reference's own formula) loss worst = %d ulps, want 0", good.LossWorstULP)
+	}
+	// log(1 + s) = 0 while the exact loss S·s is a normal number for the
+	// gaps of 50 to 700 (s ≈ e^-gap): more than 2^52 ulps (every subnormal)
+	// away from 0.
+	if bad.LossWorstULP <= 1<<52 {
+		t.Errorf("log(1+s) loss worst on dominant = %d ulps, want > 2^52", bad.LossWorstULP)
+	}
+	md := string(rep.Markdown(nil))
+	for _, want := range []string{"| dominant | fused-log |", "## Overview: every family", "go test infogain/reports", "not run"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}
+
+// TestPanicIsRecorded: an implementation that panics becomes errors in the
+// report, not a crashed sweep.
+func TestPanicIsRecorded(t *testing.T) {
+	rep, err := Run(testConfig(panicky))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := rep.find("panicky", GridFamily, "float64")
+	if s == nil || s.Errors == 0 {
+		t.Fatalf("panics not counted as errors: %+v", s)
+	}
+	if s.LossWorstULP != ulp.MaxDist {
+		t.Errorf("a panicked case scores %d ulps, want the maximum", s.LossWorstULP)
+	}
+}

@@ -1,0 +1,165 @@
+package reports
+
+import (
+	"math"
+
+	"infogain/cases"
+	"infogain/ulp"
+)
+
+// Class says how a case is scored.
+type Class string
+
+const (
+	// Scored: the reference's loss and gradient are finite; errors are
+	// measured in ulps.
+	Scored Class = "scored"
+	// RefRejected: the reference rejects the case as invalid input; the
+	// implementation must reject it too.
+	RefRejected Class = "ref-rejected"
+	// RefNonFinite: some reference output is NaN or ±Inf (DESIGN §7); the
+	// implementation must give the same special values in the same places.
+	RefNonFinite Class = "ref-nonfinite"
+)
+
+// CaseScore is one implementation's result on one case, scored against the
+// reference.
+type CaseScore struct {
+	Impl   string
+	Family string
+	DType  cases.DType
+	ID     string
+	// C is the number of classes; Spread is max − min over the finite
+	// logits (0 with fewer than two, MaxFloat64 if the difference overflows).
+	C      int
+	Spread float64
+	Class  Class
+	// Uncertified is set when the reference could not certify its outputs.
+	Uncertified bool
+	// LossULP is the ulp distance of the loss to the reference's, in the
+	// case's dtype; GradULP the largest over the gradient's components
+	// (ulp.MaxDist for NaN against non-NaN, or when the implementation
+	// errs on a case the reference scores).
+	LossULP uint64
+	GradULP uint64
+	// GradScaled is the largest componentwise scaled gradient error
+	// (DESIGN §5), capped at MaxFloat64 so that it stays JSON; 0 when the
+	// metric does not apply (class other than Scored).
+	GradScaled float64
+	// NonFinite is set when an output is NaN or ±Inf where the reference's
+	// is finite (Scored cases only).
+	NonFinite bool
+	// Mismatch is set when the special-value semantics differ from the
+	// reference's (RefRejected and RefNonFinite cases only).
+	Mismatch bool
+	// Err is the implementation's error on this case, if any.
+	Err string
+}
+
+// LossBits and GradBits are the bits of error, log2(ulps+1).
+func (s *CaseScore) LossBits() float64 { return ulp.Bits(s.LossULP) }
+func (s *CaseScore) GradBits() float64 { return ulp.Bits(s.GradULP) }
+
+// spread returns max − min over the finite logits.
+func spread(x []float64) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	n := 0
+	for _, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		n++
+		lo = math.Min(lo, v)
+		hi = math.Max(hi, v)
+	}
+	if n < 2 {
+		return 0
+	}
+	d := hi - lo
+	if math.IsInf(d, 0) {
+		return math.MaxFloat64
+	}
+	return d
+}
+
+func finiteAll(loss float64, grad []float64) bool {
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return false
+	}
+	for _, g := range grad {
+		if math.IsNaN(g) || math.IsInf(g, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// special classifies a value for the non-finite semantics check.
+func special(v float64) int {
+	switch {
+	case math.IsNaN(v):
+		return 1
+	case math.IsInf(v, 1):
+		return 2
+	case math.IsInf(v, -1):
+		return 3
+	}
+	return 0
+}
+
+// score compares got with the reference's result want on case c.
+func score(c *cases.Case, spr float64, want, got *cases.Result, implName string) CaseScore {
+	s := CaseScore{
+		Impl:   implName,
+		Family: c.Family,
+		DType:  c.DType,
+		ID:     c.ID,
+		C:      c.C(),
+		Spread: spr,
+		Err:    got.Err,
+	}
+	s.Uncertified = want.Err == "" && want.Certified != "" &&
+		want.Certified != "exact" && want.Certified != "rounded"
+	if want.Err != "" {
+		s.Class = RefRejected
+		s.Mismatch = got.Err == ""
+		return s
+	}
+	dt32 := c.DType == cases.Float32
+	if !finiteAll(want.Loss, want.Grad) {
+		s.Class = RefNonFinite
+		if got.Err != "" || len(got.Grad) != len(want.Grad) {
+			s.Mismatch = true
+			return s
+		}
+		s.Mismatch = special(got.Loss) != special(want.Loss)
+		s.LossULP = ulp.Dist(got.Loss, want.Loss, dt32)
+		for j := range want.Grad {
+			if special(got.Grad[j]) != special(want.Grad[j]) {
+				s.Mismatch = true
+			}
+			s.GradULP = max(s.GradULP, ulp.Dist(got.Grad[j], want.Grad[j], dt32))
+		}
+		return s
+	}
+	s.Class = Scored
+	if got.Err != "" || len(got.Grad) != len(want.Grad) {
+		s.LossULP, s.GradULP = ulp.MaxDist, ulp.MaxDist
+		s.GradScaled = math.MaxFloat64
+		return s
+	}
+	s.NonFinite = !finiteAll(got.Loss, got.Grad)
+	s.LossULP = ulp.Dist(got.Loss, want.Loss, dt32)
+	for j := range want.Grad {
+		s.GradULP = max(s.GradULP, ulp.Dist(got.Grad[j], want.Grad[j], dt32))
+	}
+	s.GradScaled = capFinite(gradScaled(c, got.Grad, want.Grad))
+	return s
+}
+
+func capFinite(v float64) float64 {
+	if math.IsNaN(v) || v > math.MaxFloat64 {
+		return math.MaxFloat64
+	}
+	return v
+}

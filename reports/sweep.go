@@ -1,0 +1,177 @@
+package reports
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"infogain/cases"
+	"infogain/impls"
+)
+
+// Run performs the sweep cfg describes and returns its report. The
+// reference is evaluated once per case; every implementation is scored
+// against that result. Cases are spread over cfg.Workers goroutines and
+// results are stored by index, so the report does not depend on scheduling.
+//
+// Run returns an error for a Config it cannot run (no reference, no
+// implementation, an unknown size, family or dtype); an implementation
+// that panics on a case is recorded as an error on that case.
+func Run(cfg Config) (*Report, error) {
+	if cfg.Reference == nil {
+		return nil, errors.New("reports: no reference implementation")
+	}
+	if len(cfg.Impls) == 0 {
+		return nil, errors.New("reports: no implementation to score")
+	}
+	sz, err := cfg.Size.sizing()
+	if err != nil {
+		return nil, err
+	}
+	families, err := selectFamilies(cfg.Families)
+	if err != nil {
+		return nil, err
+	}
+	dtypes, err := selectDTypes(cfg.DTypes)
+	if err != nil {
+		return nil, err
+	}
+	var all []cases.Case
+	for _, fam := range families {
+		for _, dt := range dtypes {
+			var cs []cases.Case
+			if fam == GridFamily {
+				cs = gridCases(cfg.Seed, dt, sz.gridReps)
+			} else {
+				cs, err = cases.Generate(fam, cfg.Seed, dt, sz.perFamily)
+				if err != nil {
+					return nil, fmt.Errorf("reports: family %s: %v", fam, err)
+				}
+			}
+			for i := range cs {
+				if cs[i].Family == "" {
+					cs[i].Family = fam
+				}
+			}
+			all = append(all, cs...)
+		}
+	}
+	scores := evaluate(cfg, all)
+
+	rep := &Report{
+		Meta:   newMeta(cfg, families, dtypes, sz, len(all)),
+		Scores: scores,
+	}
+	for _, im := range cfg.Impls {
+		info := ImplInfo{Name: im.Name, Doc: im.Doc}
+		if cfg.Properties != nil {
+			failing, err := cfg.Properties(im)
+			if err != nil {
+				return nil, fmt.Errorf("reports: properties of %s: %v", im.Name, err)
+			}
+			info.PropertiesChecked = true
+			info.FailingProperties = slices.Sorted(slices.Values(failing))
+		}
+		rep.Impls = append(rep.Impls, info)
+	}
+	rep.summarize(families, dtypes)
+	return rep, nil
+}
+
+// evaluate runs the reference and every implementation on every case and
+// returns the scores in case-major order: scores[i*len(cfg.Impls)+k] is
+// implementation k on case i.
+func evaluate(cfg Config, all []cases.Case) []CaseScore {
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	nImpl := len(cfg.Impls)
+	scores := make([]CaseScore, len(all)*nImpl)
+	bar := newProgress(cfg.Progress, len(all))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(all) {
+					return
+				}
+				c := &all[i]
+				want := safeCase(cfg.Reference, c)
+				spr := spread(c.Logits)
+				for k, im := range cfg.Impls {
+					var got cases.Result
+					if im == cfg.Reference {
+						got = want
+					} else {
+						got = safeCase(im, c)
+					}
+					scores[i*nImpl+k] = score(c, spr, &want, &got, im.Name)
+				}
+				bar.add(1)
+			}
+		})
+	}
+	wg.Wait()
+	bar.done()
+	return scores
+}
+
+// safeCase evaluates one case and turns a panic into an error result: a
+// report records the failure and goes on.
+func safeCase(im *impls.Impl, c *cases.Case) (r cases.Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			r = cases.Result{ID: c.ID, Err: fmt.Sprintf("panic: %v", p)}
+		}
+	}()
+	return im.Case(c)
+}
+
+func selectFamilies(names []string) ([]string, error) {
+	var known []string
+	for _, f := range cases.Families() {
+		known = append(known, f.Name)
+	}
+	known = append(known, GridFamily)
+	if len(names) == 0 {
+		return known, nil
+	}
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			return nil, fmt.Errorf("reports: unknown family %q (known: %v)", n, known)
+		}
+	}
+	// Keep the canonical order whatever order the flags came in.
+	var out []string
+	for _, k := range known {
+		if slices.Contains(names, k) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+func selectDTypes(dts []cases.DType) ([]cases.DType, error) {
+	canonical := []cases.DType{cases.Float64, cases.Float32}
+	if len(dts) == 0 {
+		return canonical, nil
+	}
+	for _, d := range dts {
+		if !slices.Contains(canonical, d) {
+			return nil, fmt.Errorf("reports: unknown dtype %q (want float64 or float32)", string(d))
+		}
+	}
+	var out []cases.DType
+	for _, d := range canonical {
+		if slices.Contains(dts, d) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,238 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"infogain/cases"
+)
+
+// Files written by WriteDir besides the plots.
+const (
+	MarkdownFile = "report.md"
+	JSONFile     = "report.json"
+	CSVFile      = "cases.csv"
+)
+
+// WriteDir writes the report into dir (created if needed): report.md,
+// report.json, cases.csv, and every plot as .svg and .png. The bytes are a
+// pure function of r.
+func (r *Report) WriteDir(dir string) error {
+	figs, err := r.figures()
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{}
+	files[MarkdownFile] = r.Markdown(figs)
+	if files[JSONFile], err = r.JSON(); err != nil {
+		return err
+	}
+	if files[CSVFile], err = r.CSV(); err != nil {
+		return err
+	}
+	for _, f := range figs {
+		files[f.Name+".svg"] = f.SVG
+		files[f.Name+".png"] = f.PNG
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for name, b := range files { // order is irrelevant: distinct files
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// JSON returns report.json: Meta, Impls and Summaries, indented, fields in
+// declaration order. Per-case numbers are in cases.csv.
+func (r *Report) JSON() ([]byte, error) {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("reports: %v", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// CSV returns cases.csv: one row per implementation and case, in case
+// order, floats in shortest round-trip form.
+func (r *Report) CSV() ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"impl", "family", "dtype", "id", "classes", "spread", "class", "uncertified",
+		"loss_ulps", "loss_bits", "grad_ulps", "grad_bits", "grad_scaled", "nonfinite", "mismatch", "error"})
+	for i := range r.Scores {
+		s := &r.Scores[i]
+		w.Write([]string{
+			s.Impl, s.Family, string(s.DType), s.ID, strconv.Itoa(s.C), ftoa(s.Spread), string(s.Class),
+			strconv.FormatBool(s.Uncertified),
+			strconv.FormatUint(s.LossULP, 10), ftoa(s.LossBits()),
+			strconv.FormatUint(s.GradULP, 10), ftoa(s.GradBits()), ftoa(s.GradScaled),
+			strconv.FormatBool(s.NonFinite), strconv.FormatBool(s.Mismatch), s.Err,
+		})
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// Markdown returns report.md; figs are the plots it shows inline.
+func (r *Report) Markdown(figs []figure) []byte {
+	var b strings.Builder
+	m := &r.Meta
+	fmt.Fprintf(&b, "# infogain stability report\n\n")
+	if m.Command != "" {
+		fmt.Fprintf(&b, "Regenerate with `%s` (the same command gives byte-identical files on the same Go version and GOARCH).\n\n", m.Command)
+	}
+	fmt.Fprintf(&b, "| run | |\n|---|---|\n")
+	fmt.Fprintf(&b, "| size | %s: %d cases per family and dtype, %d per point of the %s family |\n", m.Size, m.PerFamily, m.GridReps, GridFamily)
+	fmt.Fprintf(&b, "| seed | %d |\n", m.Seed)
+	fmt.Fprintf(&b, "| cases | %d, each scored for %d implementations |\n", m.Cases, len(r.Impls))
+	fmt.Fprintf(&b, "| families | %s |\n", strings.Join(m.Families, ", "))
+	fmt.Fprintf(&b, "| dtypes | %s |\n", joinDTypes(m.DTypes))
+	fmt.Fprintf(&b, "| reference | %s |\n", m.Reference)
+	fmt.Fprintf(&b, "| Go | %s, GOARCH %s |\n\n", m.GoVersion, m.GOARCH)
+
+	fmt.Fprintf(&b, "## Implementations\n\n")
+	for _, im := range r.Impls {
+		fmt.Fprintf(&b, "* **%s**: %s\n", im.Name, im.Doc)
+	}
+	b.WriteString(howToRead)
+
+	fmt.Fprintf(&b, "## Overview: every family\n\n")
+	for _, dt := range m.DTypes {
+		fmt.Fprintf(&b, "### %s\n\n", dt)
+		b.WriteString("| impl | scored | loss bits worst / median / p99 | loss worst ulps | grad bits worst / median / p99 | grad worst ulps | grad scaled worst | loss CR | loss ≤ 1 ulp | grad CR | grad ≤ 1 ulp | non-finite | errors | special-value mismatches | failing properties |\n")
+		b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
+		for k := range r.Impls {
+			s := r.find(r.Impls[k].Name, AllFamilies, dt)
+			if s == nil {
+				continue
+			}
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d | %s |\n",
+				s.Impl, s.Scored, fmtQ(s.LossBits), fmtULP(s.LossWorstULP), fmtQ(s.GradBits), fmtULP(s.GradWorstULP),
+				fmtScaled(s.GradScaledWorst), pct(s.LossCorrectlyRounded, s.Scored), pct(s.LossWithin1ULP, s.Scored),
+				pct(s.GradCorrectlyRounded, s.Scored), pct(s.GradWithin1ULP, s.Scored),
+				s.NonFinite, s.Errors, s.Mismatches, fmtProps(&r.Impls[k]))
+		}
+		b.WriteString("\n")
+	}
+
+	if len(figs) > 0 {
+		fmt.Fprintf(&b, "## Plots\n\nEach point is the worst case of its bin; PNG versions sit next to the SVGs.\n\n")
+		for _, f := range figs {
+			fmt.Fprintf(&b, "![%s](%s.svg)\n\n", f.Caption, f.Name)
+		}
+	}
+
+	for _, dt := range m.DTypes {
+		fmt.Fprintf(&b, "## Per family, %s\n\n", dt)
+		b.WriteString("| family | impl | cases | scored | loss bits worst / median / p99 | loss worst ulps (case) | grad bits worst / median / p99 | grad worst ulps (case) | grad scaled worst | loss CR | grad CR | non-finite | errors | ref rejected / non-finite / mismatches | uncertified |\n")
+		b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+		for _, fam := range m.Families {
+			for _, im := range r.Impls {
+				s := r.find(im.Name, fam, dt)
+				if s == nil {
+					continue
+				}
+				fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s (%s) | %s | %s (%s) | %s | %s | %s | %d | %d | %d / %d / %d | %d |\n",
+					s.Family, s.Impl, s.Cases, s.Scored,
+					fmtQ(s.LossBits), fmtULP(s.LossWorstULP), s.LossWorstCase,
+					fmtQ(s.GradBits), fmtULP(s.GradWorstULP), s.GradWorstCase,
+					fmtScaled(s.GradScaledWorst), pct(s.LossCorrectlyRounded, s.Scored), pct(s.GradCorrectlyRounded, s.Scored),
+					s.NonFinite, s.Errors, s.RefRejected, s.RefNonFinite, s.Mismatches, s.Uncertified)
+			}
+		}
+		b.WriteString("\n")
+	}
+	return []byte(b.String())
+}
+
+const howToRead = `
+## How to read the numbers
+
+* Every output is compared with the reference's correctly rounded value in
+  the case's own dtype. **ulps** is the number of representable values between
+  them (±0 equal; NaN against a number is the maximum, 2^64−1); **bits of
+  error** is log2(ulps+1): 0 is correctly rounded, 1 is one ulp, 1.58 two ulps,
+  64 a NaN or an error. For the gradient the worst component counts.
+* **grad scaled** is the componentwise scaled gradient error of DESIGN §5,
+  |Δg_j| / (u·(p_j|S − h_j| + |h_j| q_j)) maximised over j and cases: the
+  error against what the conditioning of each component allows (u = 2^-53 or
+  2^-24); it is the measure to read for rows h with mixed signs.
+* **CR** is the share of scored cases correctly rounded (0 ulps; for the
+  gradient every component), **≤ 1 ulp** the share within one ulp.
+* **scored** cases are those whose reference outputs are all finite; error
+  statistics are taken over them. **non-finite** counts scored cases where the
+  implementation returned NaN or ±Inf; **errors** those it rejected or
+  panicked on.
+* Cases the reference rejects, or where its outputs are NaN/±Inf (DESIGN §7),
+  are not scored in ulps: **special-value mismatches** counts those where the
+  implementation's special values (NaN, +Inf, −Inf, an error) differ from the
+  reference's.
+* **failing properties** are the properties of the props battery the
+  implementation fails ("not run" when the battery was not wired in).
+
+`
+
+func (r *Report) find(impl, family string, dt cases.DType) *Summary {
+	for i := range r.Summaries {
+		s := &r.Summaries[i]
+		if s.Impl == impl && s.Family == family && s.DType == dt {
+			return s
+		}
+	}
+	return nil
+}
+
+func joinDTypes(dts []cases.DType) string {
+	var s []string
+	for _, d := range dts {
+		s = append(s, string(d))
+	}
+	return strings.Join(s, ", ")
+}
+
+func fmtQ(q Quantiles) string {
+	return fmt.Sprintf("%.2f / %.2f / %.2f", q.Worst, q.Median, q.P99)
+}
+
+// fmtULP prints small distances exactly and large ones in 3 digits.
+func fmtULP(u uint64) string {
+	if u < 1e6 {
+		return strconv.FormatUint(u, 10)
+	}
+	return fmt.Sprintf("%.2e", float64(u))
+}
+
+func fmtScaled(v float64) string {
+	if v < 1e4 {
+		return fmt.Sprintf("%.2f", v)
+	}
+	return fmt.Sprintf("%.2e", v)
+}
+
+func pct(n, of int) string {
+	if of == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
+}
+
+func fmtProps(im *ImplInfo) string {
+	switch {
+	case !im.PropertiesChecked:
+		return "not run"
+	case len(im.FailingProperties) == 0:
+		return "none"
+	}
+	return strings.Join(im.FailingProperties, ", ")
+}
