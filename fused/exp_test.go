@@ -1,0 +1,111 @@
+package fused
+
+import (
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"infogain/ulp"
+)
+
+// bigExp returns e**x correctly rounded to float64, computed at prec bits
+// independently of the kernel: exp(x) = exp(x/2^12)^(2^12) with the Taylor
+// series for the reduced argument. The 12 squarings lose < 13 bits and the
+// series is summed until its terms fall below 2^-prec, so 256 bits leave
+// > 200 correct bits, far more than the rounding to 53 bits can need except
+// for values within 2^-200 of a rounding boundary (none known for exp).
+func bigExp(x float64) float64 {
+	const prec = 256
+	const halvings = 12
+	r := new(big.Float).SetPrec(prec).SetFloat64(x)
+	r.SetMantExp(r, -halvings)
+	sum := new(big.Float).SetPrec(prec).SetInt64(1)
+	term := new(big.Float).SetPrec(prec).SetInt64(1)
+	eps := new(big.Float).SetPrec(prec).SetMantExp(big.NewFloat(1), -prec)
+	for n := int64(1); n < 200; n++ {
+		term.Mul(term, r)
+		term.Quo(term, new(big.Float).SetPrec(prec).SetInt64(n))
+		sum.Add(sum, term)
+		if new(big.Float).Abs(term).Cmp(eps) < 0 {
+			break
+		}
+	}
+	for i := 0; i < halvings; i++ {
+		sum.Mul(sum, sum)
+	}
+	f, _ := sum.Float64()
+	return f
+}
+
+// TestExpSpecial checks the special cases of exp bit for bit.
+func TestExpSpecial(t *testing.T) {
+	tests := []struct {
+		x, want float64
+		why     string
+	}{
+		{math.Inf(1), math.Inf(1), "exp(+Inf) = +Inf"},
+		{math.Inf(-1), 0, "exp(-Inf) = 0"},
+		{math.NaN(), math.NaN(), "NaN propagates"},
+		{0, 1, "exp(0) = 1 exactly"},
+		{math.Copysign(0, -1), 1, "exp(-0) = 1 exactly"},
+		{709.782712893384, 1.7976931348622732e308, "largest finite result (math.Exp)"},
+		{709.7827128933841, math.Inf(1), "first overflow"},
+		{710, math.Inf(1), "the clamp bound overflows"},
+		{1e300, math.Inf(1), "far overflow, clamped"},
+		{-745.1332191019411, 5e-324, "rounds up to the least subnormal"},
+		{-745.1332191019412, 0, "rounds down to 0 (exp < 2^-1075)"},
+		{-746, 0, "the clamp bound underflows to 0"},
+		{-1e300, 0, "far underflow, clamped"},
+		{math.MaxFloat64, math.Inf(1), "largest argument"},
+	}
+	for _, tt := range tests {
+		got := exp(tt.x)
+		if !(got == tt.want && math.Signbit(got) == math.Signbit(tt.want)) && !(math.IsNaN(got) && math.IsNaN(tt.want)) {
+			t.Errorf("exp(%v) = %v (%x), want %v: %s", tt.x, got, got, tt.want, tt.why)
+		}
+	}
+}
+
+// expSweep returns the arguments of the accuracy sweep: a dense random
+// sweep of the whole domain plus the regions where kernels fail: near
+// overflow, gradual underflow, tiny arguments and the reduction boundaries
+// k·ln2 ± ln2/2.
+func expSweep(n int, seed uint64) []float64 {
+	rng := rand.New(rand.NewPCG(seed, 0))
+	var xs []float64
+	for i := 0; i < n; i++ {
+		xs = append(xs, -745.2+rng.Float64()*(709.79+745.2))
+	}
+	for i := 0; i < n/4; i++ {
+		xs = append(xs, 709.0+rng.Float64()*0.783)   // near overflow
+		xs = append(xs, -745.14+rng.Float64()*37.14) // subnormal results
+		xs = append(xs, (rng.Float64()-0.5)*1e-6)    // tiny arguments
+		k := float64(rng.IntN(2100) - 1075)
+		xs = append(xs, (k+0.5)*math.Ln2*(1+(rng.Float64()-0.5)*1e-12)) // reduction boundary
+		xs = append(xs, (rng.Float64()-0.5)*2*math.Ln2)                 // one reduction interval
+	}
+	return xs
+}
+
+// TestExpAccuracy checks exp against correctly rounded values from bigExp.
+func TestExpAccuracy(t *testing.T) {
+	n := 20000
+	if testing.Short() {
+		n = 4000
+	}
+	var worst uint64
+	var worstX float64
+	for _, x := range expSweep(n, 1) {
+		want := bigExp(x)
+		got := exp(x)
+		d := ulp.Dist64(got, want)
+		if d > worst {
+			worst, worstX = d, x
+		}
+		if d > ExpMaxULP {
+			t.Errorf("exp(%v [%x]) = %v, want %v (correctly rounded): %d ulps > ExpMaxULP", x, x, got, want, d)
+		}
+	}
+	t.Logf("worst %d ulp at x = %v", worst, worstX)
+}

@@ -1,0 +1,285 @@
+package fused
+
+import (
+	"math"
+	"sync"
+)
+
+// Accuracy bounds of Loss against the exact loss and gradient (DESIGN §5,
+// measured against ref over the case families of DESIGN §7, see
+// accuracy_test.go and the package README note).
+const (
+	// LossMaxULP bounds the loss error in ulps of the result type when
+	// every h_j ≥ 0.
+	LossMaxULP = 2
+	// LossMaxScaled bounds the scaled loss error
+	// |ΔL| / (u·Σ_j |h_j|(|m − x_j| + log1p(s))) for any h.
+	LossMaxScaled = 2
+	// GradMaxScaled bounds the componentwise scaled gradient error
+	// |Δg_j| / (u·(p_j|S − h_j| + |h_j|q_j)) (with ulp's underflow floor).
+	GradMaxScaled = 8
+)
+
+// Loss returns the softmax-with-infogain loss of the logits x for the row
+// h = H[label,:],
+//
+//	L = −Σ_j h_j log p_j,  p = softmax(x),
+//
+// and writes its gradient g_j = ∂L/∂x_j = p_j·S − h_j (S = Σ_j h_j) into
+// dst. It computes, with m = max x, k its first index and
+// s = Σ_{j≠k} exp(x_j − m),
+//
+//	L = S·log1p(s) + Σ_j h_j (m − x_j)
+//	g_j = p_j·(S − h_j) − h_j·q_j,  q_k = s/(1+s), q_j = 1 − p_j (j ≠ k)
+//
+// Special cases are:
+//
+//	Loss(dst, x, h) = NaN, dst all NaN, if some x_j is NaN or +Inf
+//	Loss(dst, x, h) = NaN, dst all NaN, if every x_j is −Inf
+//	a −Inf logit has p_j = 0 and g_j = −h_j; it adds 0 to L when h_j = 0,
+//	    +Inf when h_j > 0, −Inf when h_j < 0 (+Inf and −Inf give NaN)
+//	L = +Inf (or −Inf, or a gradient ±Inf) only when the exact value
+//	    rounds there: no intermediate overflows spuriously
+//
+// Accuracy: against the exact values, the loss is within LossMaxULP ulps
+// when every h_j ≥ 0, its scaled error is at most LossMaxScaled for any h,
+// and every gradient component's scaled error is at most GradMaxScaled
+// (measured; see the constants). Float32 inputs are computed in float64 and
+// rounded once.
+//
+// Loss panics if len(x) = 0 or len(h) or len(dst) differ from len(x).
+func Loss[T float32 | float64](dst, x, h []T) T {
+	if len(x) == 0 {
+		panic("fused: Loss: no logits")
+	}
+	if len(h) != len(x) || len(dst) != len(x) {
+		panic("fused: Loss: len(dst), len(x), len(h) differ")
+	}
+	switch dst := any(dst).(type) {
+	case []float64:
+		return T(loss64(dst, any(x).([]float64), any(h).([]float64)))
+	case []float32:
+		return T(loss32(dst, any(x).([]float32), any(h).([]float32)))
+	}
+	panic("unreachable")
+}
+
+// Fast-path limits: below them no intermediate of the fast path can
+// overflow (|x_j − m| ≤ width, |S − h_j| ≤ 2·n·hmax, |h_j·(x_j − m)|
+// summed ≤ n·hmax·width, S·log1p(s) ≤ n·hmax·17).
+const fastLimit = 0x1p1000
+
+func loss64(dst, x, h []float64) float64 {
+	n := float64(len(x))
+	sc := scanRow64(x, h)
+	width := float64(sc.m - sc.xmin)
+	if sc.nf != 0 || !(width <= fastLimit) || !(sc.hmax*n <= fastLimit) ||
+		!(float64(sc.hmax*width)*n <= fastLimit) {
+		return slow64(dst, x, h)
+	}
+	k := firstIndex(x, sc.m)
+	sHi, sLo, pHi, pLo := expRow64(dst, x, h, sc.m, k)
+	inv, lg := invLog1p(sHi, sLo)
+	gradRow64(dst, h, inv, sc.sHi, sc.sLo)
+	dst[k] = gradMax(h[k], inv, sHi, sLo, sc.sHi, sc.sLo, 1)
+
+	// L = S·log1p(s) − P with S·lg as a double word (FMA product error).
+	th := float64(sc.sHi * lg)
+	tl := float64(math.FMA(sc.sHi, lg, -th) + float64(sc.sLo*lg))
+	a, b := twoSum(th, -pHi)
+	return float64(a + float64(float64(b+tl)-pLo))
+}
+
+func firstIndex[T float32 | float64](x []T, m T) int {
+	for j, v := range x {
+		if v == m {
+			return j
+		}
+	}
+	panic("fused: no maximum") // unreachable for non-NaN m taken from x
+}
+
+// invLog1p returns 1/(1+s) (one Newton step on the double word 1 + s: within
+// 0.5 + 2^-50 ulp) and log1p(s) (math.Log1p of the high word plus the
+// first-order term of the low word) for s = sHi + sLo ≥ 0.
+func invLog1p(sHi, sLo float64) (inv, lg float64) {
+	dHi, dLo := twoSum(1, sHi)
+	dLo = float64(dLo + sLo)
+	inv1 := float64(1 / dHi)
+	r := math.FMA(-inv1, dHi, 1)
+	r = float64(r - float64(inv1*dLo))
+	inv = math.FMA(inv1, r, inv1)
+	lg = float64(math.Log1p(sHi) + float64(sLo*inv))
+	return
+}
+
+// gradMax returns g_k for the max class: p_k = 1/(1+s) = inv, the
+// complement q_k = s/(1+s) = s·inv, and (S − h_k) from the double word S.
+// σ is the power-of-two scale of h and S (1 on the fast path).
+func gradMax(hk, inv, sHi, sLo, bigSHi, bigSLo, sigma float64) float64 {
+	qk := math.FMA(sHi, inv, float64(sLo*inv))
+	hs := float64(hk * sigma)
+	t := float64(float64(bigSHi-hs) + bigSLo)
+	return float64(math.FMA(inv, t, -float64(hs*qk)) / sigma)
+}
+
+// slow64 is the general scalar path: non-finite logits, and inputs whose
+// intermediates could overflow, rescaled by powers of two: x − m is formed
+// halved (τ = 1/2) when it could overflow, h and S scaled by σ = 2^-64 when
+// they are huge; the loss is accumulated in units of τ·σ and scaled back
+// once at the end, so it overflows only when the exact value does.
+func slow64(dst, x, h []float64) float64 {
+	m, k := math.Inf(-1), -1
+	xmin := math.Inf(1)
+	for j, v := range x {
+		if v != v || v == math.Inf(1) {
+			return fillNaN(dst)
+		}
+		if v > m {
+			m, k = v, j
+		}
+		if v < xmin && v != math.Inf(-1) {
+			xmin = v
+		}
+	}
+	if k < 0 {
+		return fillNaN(dst)
+	}
+	tau, sigma := 1.0, 1.0
+	if !(float64(m-xmin) <= fastLimit) {
+		tau = 0.5
+	}
+	hmax := 0.0
+	for _, v := range h {
+		hmax = math.Max(hmax, math.Abs(v))
+	}
+	if !(hmax*float64(len(h)) <= fastLimit) {
+		sigma = 0x1p-64
+	}
+	var sHi, sLo, SHi, SLo, pHi, pLo float64
+	posInf, negInf := false, false
+	for j, v := range x {
+		hs := float64(h[j] * sigma)
+		var e float64
+		SHi, e = twoSum(SHi, hs)
+		SLo = float64(SLo + e)
+		if v == math.Inf(-1) {
+			dst[j] = 0
+			switch {
+			case h[j] > 0:
+				posInf = true
+			case h[j] < 0:
+				negInf = true
+			}
+			continue
+		}
+		dh, dl := twoSum(float64(v*tau), float64(-m*tau))
+		var ex float64
+		switch {
+		case tau == 1:
+			ex = expKernel(dh, dl)
+		case dh >= -400:
+			ex = expKernel(2*dh, 2*dl)
+		}
+		dst[j] = ex
+		if j != k {
+			sHi, e = twoSum(sHi, ex)
+			sLo = float64(sLo + e)
+		}
+		ph := float64(hs * dh)
+		pl := float64(math.FMA(hs, dh, -ph) + float64(hs*dl))
+		if math.IsInf(ph, 0) {
+			// −ph is the loss term, and it overflows with the exact one.
+			if ph < 0 {
+				posInf = true
+			} else {
+				negInf = true
+			}
+			continue
+		}
+		pHi, e = twoSum(pHi, ph)
+		pLo = float64(pLo + float64(e+pl))
+	}
+	inv, lg := invLog1p(sHi, sLo)
+	for j := range dst {
+		if dst[j] == 0 {
+			dst[j] = -h[j]
+			continue
+		}
+		if j == k {
+			dst[j] = gradMax(h[j], inv, sHi, sLo, SHi, SLo, sigma)
+			continue
+		}
+		p := float64(dst[j] * inv)
+		q := float64(1 - p)
+		hs := float64(h[j] * sigma)
+		t := float64(float64(SHi-hs) + SLo)
+		dst[j] = float64(math.FMA(p, t, -float64(hs*q)) / sigma)
+	}
+	switch {
+	case posInf && negInf:
+		return math.NaN()
+	case posInf:
+		return math.Inf(1)
+	case negInf:
+		return math.Inf(-1)
+	}
+	// In units of κ = τ·σ: T = S·lg·τ, L = (T − P)/κ.
+	th := float64(float64(SHi*lg) * tau)
+	tl := float64(float64(math.FMA(SHi, lg, -float64(SHi*lg))+float64(SLo*lg)) * tau)
+	a, b := twoSum(th, -pHi)
+	l := float64(a + float64(float64(b+tl)-pLo))
+	return float64(l / tau / sigma)
+}
+
+func fillNaN[T float32 | float64](dst []T) T {
+	nan := T(math.NaN())
+	for j := range dst {
+		dst[j] = nan
+	}
+	return nan
+}
+
+// scratch holds the float64 e_j of a float32 row between passes 2 and 3.
+var scratch = sync.Pool{New: func() any { return new([]float64) }}
+
+func loss32(dst, x, h []float32) float32 {
+	sc := scanRow32(x, h)
+	if sc.nf != 0 {
+		return slow32(dst, x, h)
+	}
+	m := float32(sc.m)
+	k := firstIndex(x, m)
+	bp := scratch.Get().(*[]float64)
+	if cap(*bp) < len(x) {
+		*bp = make([]float64, len(x))
+	}
+	e := (*bp)[:len(x)]
+	s, p := expRow32(e, x, h, m, k)
+	inv := float64(1 / float64(1+s))
+	lg := math.Log1p(s)
+	gradRow32(dst, e, h, inv, sc.sHi, sc.sLo)
+	qk := float64(s * inv)
+	hk := float64(h[k])
+	t := float64(float64(sc.sHi-hk) + sc.sLo)
+	dst[k] = float32(math.FMA(inv, t, -float64(hk*qk)))
+	scratch.Put(bp)
+	// S·lg − P rounds twice (float64, then float32): within 0.5 ulp of
+	// float32 plus a few float64 ulps.
+	return float32(float64(float64(float64(sc.sHi+sc.sLo)*lg) - p))
+}
+
+// slow32 runs slow64 on the widened row and rounds once.
+func slow32(dst, x, h []float32) float32 {
+	x64 := make([]float64, len(x))
+	h64 := make([]float64, len(x))
+	g64 := make([]float64, len(x))
+	for j := range x {
+		x64[j], h64[j] = float64(x[j]), float64(h[j])
+	}
+	l := slow64(g64, x64, h64)
+	for j, g := range g64 {
+		dst[j] = float32(g)
+	}
+	return float32(l)
+}
