@@ -111,3 +111,5 @@ func TestPanicIsRecorded(t *testing.T) {
 		t.Errorf("a panicked case scores %d ulps, want the maximum", s.LossWorstULP)
 	}
 }
+
+func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o644) }

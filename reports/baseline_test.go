@@ -1,0 +1,153 @@
+package reports
+
+import (
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestGateCatchesBrokenFused is the gate's proof of power: a baseline made
+// with a correct shift-and-log1p formula registered as "fused", then the same
+// formula with log1p(s) replaced by log(1 + s) under the same name. The gate
+// must fail and its diff must name the implementation and the family where
+// the loss is lost (dominant: s ≈ e^-50 … e^-2000). Neither formula is the
+// real fused package: both live in impls_test.go.
+func TestGateCatchesBrokenFused(t *testing.T) {
+	_, want, err := Gate(testConfig(goodFused), nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, _, err := Gate(testConfig(goodFused), want, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !same.OK() {
+		t.Fatalf("gate fails on an unchanged implementation:\n%s\n%s", strings.Join(same.Regressions, "\n"), same.Diff)
+	}
+	v, _, err := Gate(testConfig(brokenFused), want, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.OK() {
+		t.Fatal("gate passes with log1p(s) replaced by log(1 + s)")
+	}
+	for _, wantText := range []string{`"fused/dominant/float64"`, "LossWorstULP"} {
+		if !strings.Contains(v.Diff, wantText) {
+			t.Errorf("diff does not mention %s:\n%s", wantText, v.Diff)
+		}
+	}
+	if !strings.Contains(v.Diff, "-want +got") && !strings.HasPrefix(strings.TrimSpace(v.Diff), "Compare") {
+		// cmp.Diff has no header of its own; the caller prints one. What
+		// matters is the -/+ lines.
+		if !strings.Contains(v.Diff, "\n-") || !strings.Contains(v.Diff, "\n+") {
+			t.Errorf("diff has no -want/+got lines:\n%s", v.Diff)
+		}
+	}
+	t.Logf("gate output on the broken fused:\n%s\n%s", strings.Join(v.Regressions, "\n"), v.Diff)
+}
+
+func entry(mod func(*Entry)) Entry {
+	e := Entry{Impl: "fused", Family: "dominant", DType: "float64",
+		LossWorstULP: 1, LossWorstCase: "dominant/0001", GradWorstULP: 4, GradWorstCase: "dominant/0002",
+		GradScaledWorst: 2.5}
+	if mod != nil {
+		mod(&e)
+	}
+	return e
+}
+
+func TestCompare(t *testing.T) {
+	base := &Baseline{
+		Entries:    []Entry{entry(nil)},
+		Properties: []ImplProperties{{Impl: "fused", Checked: true}},
+	}
+	tests := []struct {
+		why     string
+		got     *Baseline
+		ok      bool
+		mention string // text the regressions must contain
+	}{
+		{"unchanged", base, true, ""},
+		{"the loss worst case grows by one ulp: tolerance is 0",
+			&Baseline{Entries: []Entry{entry(func(e *Entry) { e.LossWorstULP = 2 })}}, false, "loss worst 1 → 2 ulps"},
+		{"the gradient worst case grows",
+			&Baseline{Entries: []Entry{entry(func(e *Entry) { e.GradWorstULP = 1 << 60 })}}, false, "gradient worst 4 → 1152921504606846976 ulps"},
+		{"a new non-finite output",
+			&Baseline{Entries: []Entry{entry(func(e *Entry) { e.NonFinite = 1 })}}, false, "non-finite outputs 0 → 1"},
+		{"a new error on valid input",
+			&Baseline{Entries: []Entry{entry(func(e *Entry) { e.Errors = 2 })}}, false, "errors 0 → 2"},
+		{"a new special-value mismatch",
+			&Baseline{Entries: []Entry{entry(func(e *Entry) { e.Mismatches = 1 })}}, false, "special-value mismatches 0 → 1"},
+		{"the scaled gradient error grows",
+			&Baseline{Entries: []Entry{entry(func(e *Entry) { e.GradScaledWorst = 3 })}}, false, "scaled gradient error 2.5 → 3"},
+		{"an entry disappears (coverage lost)",
+			&Baseline{}, false, "fused/dominant/float64: missing"},
+		{"a property newly fails",
+			&Baseline{Entries: []Entry{entry(nil)}, Properties: []ImplProperties{{Impl: "fused", Checked: true, Failing: []string{"shift invariance"}}}},
+			false, "fused: newly failing properties: shift invariance"},
+		{"improvements pass: the worst case moved to another case and shrank",
+			&Baseline{Entries: []Entry{entry(func(e *Entry) { e.LossWorstULP, e.LossWorstCase = 0, "dominant/0009" })}}, true, ""},
+		{"new entries pass: an implementation or family was added",
+			&Baseline{Entries: []Entry{entry(nil), entry(func(e *Entry) { e.Impl = "new" })}}, true, ""},
+	}
+	for _, tt := range tests {
+		v := Compare(base, tt.got)
+		if v.OK() != tt.ok {
+			t.Errorf("%s: OK = %v, want %v; regressions %q", tt.why, v.OK(), tt.ok, v.Regressions)
+			continue
+		}
+		if tt.ok {
+			if v.Diff != "" {
+				t.Errorf("%s: passing verdict with a diff:\n%s", tt.why, v.Diff)
+			}
+			continue
+		}
+		if joined := strings.Join(v.Regressions, "\n"); !strings.Contains(joined, tt.mention) {
+			t.Errorf("%s: regressions %q do not mention %q", tt.why, joined, tt.mention)
+		}
+		if v.Diff == "" {
+			t.Errorf("%s: failing verdict without a diff", tt.why)
+		}
+	}
+}
+
+func TestBaselineRoundTrip(t *testing.T) {
+	rep, err := Run(testConfig(goodFused, brokenFused2()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := rep.Baseline()
+	path := filepath.Join(t.TempDir(), "baseline.json")
+	if err := WriteBaseline(path, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadBaseline(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("baseline changed through a file (-want +got):\n%s", d)
+	}
+	// The worst distance 2^64−1 (a NaN) must survive JSON exactly: it is
+	// beyond float64's integers.
+	want.Entries[0].LossWorstULP = math.MaxUint64
+	if err := WriteBaseline(path, want); err != nil {
+		t.Fatal(err)
+	}
+	if got, err = ReadBaseline(path); err != nil || got.Entries[0].LossWorstULP != math.MaxUint64 {
+		t.Errorf("MaxUint64 through JSON: got %v, err %v", got.Entries[0].LossWorstULP, err)
+	}
+}
+
+func TestReadBaselineRejectsUnknownFields(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "baseline.json")
+	if err := writeFile(path, `{"Size":"gate","Entries":[{"Impl":"fused","LossWorst":3}]}`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadBaseline(path); err == nil {
+		t.Error("a misspelled field (LossWorst) was accepted: the check it names would be silently dropped")
+	}
+}
