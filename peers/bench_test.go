@@ -1,0 +1,32 @@
+package peers_test
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// BenchmarkPeers times one forward+backward row of C = 1000 moderate logits
+// per port and element type, reporting ns per element:
+//
+//	go test ./peers -run '^$' -bench . -benchtime 2000x
+func BenchmarkPeers(b *testing.B) {
+	for _, pe := range allPeers {
+		b.Run(pe.name+"/float64", func(b *testing.B) { benchRow(b, pe.f64) })
+		b.Run(pe.name+"/float32", func(b *testing.B) { benchRow(b, pe.f32) })
+	}
+}
+
+func benchRow[T float32 | float64](b *testing.B, f fn[T]) {
+	const C = 1000
+	r := rand.New(rand.NewPCG(1701, 0))
+	x, h, g := make([]T, C), make([]T, C), make([]T, C)
+	for j := range x {
+		x[j] = T(-0.5 + 2.5*r.Float64())
+		h[j] = T(0.1 + 1.9*r.Float64())
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		f(g, x, h)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/C, "ns/elem")
+}
