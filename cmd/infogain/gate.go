@@ -48,6 +48,7 @@ Flags:
 	cfg.Progress = progressWriter(stderr)
 	cfg.Command = "infogain gate --update"
 	cfg.Seed = reports.DefaultSeed
+	cfg.Properties = propertiesFor(propsTests(reports.SizeGate))
 	var want *reports.Baseline
 	if !*update {
 		if want, err = reports.ReadBaseline(*baseline); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"infogain/cases"
 	"infogain/impls"
+	"infogain/props"
 	"infogain/reports"
 )
 
@@ -67,6 +68,7 @@ Flags:
 		return 2
 	}
 	cfg.Size = reports.Size(*size)
+	cfg.Properties = propertiesFor(propsTests(cfg.Size))
 	cfg.Seed = *seed
 	cfg.Workers = *workers
 	cfg.Progress = progressWriter(stderr)
@@ -87,7 +89,7 @@ Flags:
 // sweepConfig resolves the implementation names and the family and dtype
 // filters; nil lists mean everything registered.
 func sweepConfig(implNames, families, dtypes []string) (reports.Config, error) {
-	cfg := reports.Config{Reference: impls.Reference(), Families: families, Properties: properties}
+	cfg := reports.Config{Reference: impls.Reference(), Families: families}
 	if cfg.Reference == nil {
 		return cfg, errors.New("no reference implementation is registered")
 	}
@@ -107,11 +109,31 @@ func sweepConfig(implNames, families, dtypes []string) (reports.Config, error) {
 	return cfg, nil
 }
 
-// properties is the props battery's verdict for the report's "failing
-// properties" column and the gate; nil until the props package offers a
-// non-testing entry point (wire it here: cmd is the only place that may
-// import both props and reports).
-var properties func(*impls.Impl) ([]string, error)
+// propertiesFor returns the props battery's verdict for the report's
+// "failing properties" column and the gate: the IDs of the properties im
+// fails, with the battery's fixed default seed (never PROPS_SEED, so that
+// the report stays reproducible) and tests cases per property. cmd is the
+// one place that imports both props and reports.
+func propertiesFor(tests int) func(*impls.Impl) ([]string, error) {
+	return func(im *impls.Impl) ([]string, error) {
+		var failing []string
+		for _, r := range props.Run(im, props.Seed(props.DefaultSeed), props.Tests(tests)) {
+			if !r.Passed {
+				failing = append(failing, r.ID)
+			}
+		}
+		return failing, nil
+	}
+}
+
+// propsTests is the number of cases per property: the battery's default for
+// a full report, its short count for the gate.
+func propsTests(size reports.Size) int {
+	if size == reports.SizeGate {
+		return props.ShortTests
+	}
+	return props.DefaultTests
+}
 
 // reportCommand is the canonical command line of a report: date-free and
 // independent of flag order, so that it can be committed with the report.
