@@ -12,5 +12,9 @@
 // All arithmetic is done in the element type T, as Caffe does in its Dtype.
 // Conventions: H is row-major C×C, labels count from 0, the gradient is
 // written into dst. Batches (Caffe's layout, normalizer and loss_weight) are
-// the business of infogain/impls.RunBatch, which calls Loss per position.
+// the business of infogain/impls.RunBatch, which calls Loss per position;
+// it sums whole per-position losses and scales the gradient by
+// loss_weight/n after the chain, where Caffe keeps one running loss sum over
+// all terms and folds −loss_weight/num into ∂L/∂p, so batch results may
+// differ from Caffe's in the last bits.
 package naive

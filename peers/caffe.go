@@ -18,8 +18,9 @@ const kLogThreshold float32 = 1e-20
 //	Caffe(dst, x, h) = NaN, dst all NaN   if some x_j is NaN or +Inf, or every x_j is −Inf
 //	Caffe(dst, x, h) finite, dst_j = −h_j  for x_j = −Inf: the clamp charges −h_j·log(1e-20f) ≈ 46.05·h_j, not +Inf
 //
-// Accuracy: none is promised; the loss saturates at 46.05·h_l for a label
-// far below the top logit, while the gradient stays close to p·S − h.
+// Accuracy: within the moderate-row bounds of the package doc; beyond, the
+// loss saturates at 46.05·h_l (float64) for a label far below the top logit,
+// while the gradient stays close to p·S − h.
 func Caffe[T float32 | float64](dst, x, h []T) T {
 	checkLens(dst, x, h)
 	p := make([]T, len(x))

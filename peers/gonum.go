@@ -24,8 +24,9 @@ import "math"
 //	GonumLSE(dst, x, h) = +Inf, dst_j = −h_j if x_j = −Inf and h_j > 0
 //	GonumLSE(dst, x, h) = NaN, dst_j = 0     if x_j = −Inf and h_j = 0 (0·Inf: no masking)
 //
-// Accuracy: none is promised; as LSEAtScale, plus the gradient's relative
-// error grows with |x_j − lse|·u.
+// Accuracy: within the moderate-row bounds of the package doc; beyond, as
+// LSEAtScale, and the softmax exp(x_j − lse) carries the rounding of lse, a
+// relative error up to ulp(lse)/2 at the logits' scale.
 func GonumLSE[T float32 | float64](dst, x, h []T) T {
 	checkLens(dst, x, h)
 	// floats.MaxIdx: max := NaN; skip NaN values; v > max || IsNaN(max).

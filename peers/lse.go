@@ -24,8 +24,9 @@ package peers
 //	LSEAtScale(dst, x, h) = +Inf, dst_j = −h_j if x_j = −Inf and h_j > 0
 //	LSEAtScale(dst, x, h) = NaN, dst_j = 0     if x_j = −Inf and h_j = 0 (0·Inf: no masking)
 //
-// Accuracy: none is promised. The loss has an absolute error of up to
-// S·ulp(m)/2: it is 0 for the uniform float32 logits [1e8, 1e8, 1e8].
+// Accuracy: within the moderate-row bounds of the package doc; beyond, the
+// loss is off by up to S·ulp(LSE)/2 at the logits' scale: 0 for the uniform
+// float32 logits [1e8, 1e8, 1e8] (exact: log 3).
 func LSEAtScale[T float32 | float64](dst, x, h []T) T {
 	checkLens(dst, x, h)
 	m := x[0]

@@ -19,8 +19,9 @@ package peers
 //	TF(dst, x, h) = +Inf, dst_j = −h_j if x_j = −Inf and h_j > 0
 //	TF(dst, x, h) = NaN, dst_j = 0     if x_j = −Inf and h_j = 0 (0·Inf: no masking)
 //
-// Accuracy: none is promised. The loss is accurate for S = 1 and moderate
-// spread; the gradient is wrong by p·(S − 1) whenever S ≠ 1.
+// Accuracy: within the moderate-row bounds of the package doc for the loss
+// (any S) and for the backprop against p − h; the backprop misses the
+// gradient by p·(S − 1) whenever S ≠ 1.
 func TF[T float32 | float64](dst, x, h []T) T {
 	checkLens(dst, x, h)
 	// scratch = logits.maximum(along_class). Eigen's MaxReducer; NaN
