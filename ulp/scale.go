@@ -18,19 +18,22 @@ import (
 //	log1p(s)         < 1 ulp, or s itself for s < 2^-30 (relative error 2^-31)
 //	q_k = s/(1+s)    a complement, never 1 − p_k; q_j = 1 − p_j for j ≠ k
 //	                 where p_j ≤ 1/2, so one rounding
-//	|S − h_j|        the exact sum Σ_{i≠j} h_i rounded once: a sum of signed
-//	                 h_i can cancel, and the gradient scale needs it exactly
-//	                 when h sits on one class (S − h_k is then the tail)
+//	|S − h_j|        Σ_{i≠j} |h_i| for a row of one sign (prefix + suffix
+//	                 sums, no cancellation, ≤ C·u); for a signed row the
+//	                 exact sum rounded once, since it can cancel. Never
+//	                 S − h_j in floating point: when h sits on one class,
+//	                 S − h_k is the tail, lost in the rounding of S
 //
 // For C ≤ cases.MaxClasses = 2^24 the denominator u·scale + floor is within
 // (2^24 + 16)·2^-53 + 2^-31 < 1e-8 of its exact value; ScaledRelErr claims
 // 1e-6 to leave room.
 
 // parts is what the scales need from the logits: k = argmax (first on
-// ties), m = x_k, s = Σ_{j≠k} exp(x_j − m) and 1 + s.
+// ties), m = x_k, e_j = exp(x_j − m), s = Σ_{j≠k} e_j and 1 + s.
 type parts struct {
 	k        int
 	m        float64
+	e        []xf
 	s        xf
 	onePlusS xf
 }
@@ -54,9 +57,11 @@ func analyze(x, h []float64) (p parts, ok bool) {
 	if p.k < 0 {
 		return parts{}, false // all −Inf
 	}
+	p.e = make([]xf, len(x))
 	for j, v := range x {
+		p.e[j] = xfExp(v - p.m) // −Inf − m = −Inf → 0
 		if j != p.k {
-			p.s = p.s.add(xfExp(v - p.m)) // −Inf − m = −Inf → 0
+			p.s = p.s.add(p.e[j])
 		}
 	}
 	p.onePlusS = xfOf(1).add(p.s)
@@ -126,7 +131,7 @@ func gradDens(dst []xf, x, h []float64, u float64) (ok bool) {
 			pj = xfOf(1).quo(p.onePlusS)
 			qj = p.s.quo(p.onePlusS)
 		} else {
-			pj = xfExp(x[j] - p.m).quo(p.onePlusS)
+			pj = p.e[j].quo(p.onePlusS)
 			qj = xfOf(1 - pj.float64()) // p_j ≤ 1/2
 		}
 		g := pj.mul(rest.absWithout(j)).add(xfOf(math.Abs(hj)).mul(qj))
@@ -135,17 +140,39 @@ func gradDens(dst []xf, x, h []float64, u float64) (ok bool) {
 	return true
 }
 
-// tailSums gives |S − h_j| = |Σ_{i≠j} h_i| exactly rounded: S is summed
-// exactly in a big.Float wide enough for every bit of every h_i.
+// tailSums gives |S − h_j| = |Σ_{i≠j} h_i|. For a row of one sign there
+// is no cancellation: prefix and suffix sums in xf give it with relative
+// error ≤ C·u. A signed row can cancel, so S is summed exactly in a
+// big.Float wide enough for every bit of every h_i, and S − h_j is rounded
+// once.
 type tailSums struct {
-	h          []float64
+	h []float64
+
+	oneSign        bool
+	prefix, suffix []xf // Σ_{i<j} |h_i|, Σ_{i>j} |h_i|
+
+	zero       bool
 	sum, t, hj big.Float
 	mant       big.Float
-	zero       bool
 }
 
 func (ts *tailSums) init(h []float64) {
 	ts.h = h
+	pos, neg := false, false
+	for _, v := range h {
+		pos = pos || v > 0
+		neg = neg || v < 0
+	}
+	if !(pos && neg) {
+		ts.oneSign = true
+		n := len(h)
+		ts.prefix, ts.suffix = make([]xf, n), make([]xf, n)
+		for j := 1; j < n; j++ {
+			ts.prefix[j] = ts.prefix[j-1].add(xfOf(math.Abs(h[j-1])))
+			ts.suffix[n-1-j] = ts.suffix[n-j].add(xfOf(math.Abs(h[n-j])))
+		}
+		return
+	}
 	emax, emin := math.MinInt, math.MaxInt
 	for _, v := range h {
 		if v == 0 {
@@ -153,10 +180,6 @@ func (ts *tailSums) init(h []float64) {
 		}
 		_, e := math.Frexp(v) // |v| < 2^e, v is a multiple of 2^(e−53)
 		emax, emin = max(emax, e), min(emin, e)
-	}
-	if emax == math.MinInt {
-		ts.zero = true
-		return
 	}
 	// |Σ| < C·2^emax, and every partial sum is a multiple of 2^(emin−53).
 	prec := uint(emax-emin+53+bits.Len(uint(len(h)))) + 2
@@ -169,8 +192,8 @@ func (ts *tailSums) init(h []float64) {
 }
 
 func (ts *tailSums) absWithout(j int) xf {
-	if ts.zero {
-		return xf{}
+	if ts.oneSign {
+		return ts.prefix[j].add(ts.suffix[j])
 	}
 	ts.hj.SetFloat64(ts.h[j])
 	ts.t.Sub(&ts.sum, &ts.hj) // exact
