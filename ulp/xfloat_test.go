@@ -31,7 +31,7 @@ func TestXfExpBelowFloat64(t *testing.T) {
 			t.Errorf("xfExp(%v) off by %.3g relative (limit %g): %s", tt.y, e, xfExpRelErr, tt.why)
 		}
 	}
-	if z := xfExp(-(1<<16) - 1); !z.isZero() {
+	if z := xfExp(-(1 << 16) - 1); !z.isZero() {
 		t.Errorf("xfExp below −2^16 = %v, want the documented 0", z)
 	}
 	if z := xfExp(math.Inf(-1)); !z.isZero() {
