@@ -1,0 +1,108 @@
+package fused_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"infogain/fused"
+)
+
+// benchShapes are the (N, C) shapes of the issue, timed against PyTorch by
+// scripts/bench_peers.py.
+var benchShapes = []struct {
+	n, c int
+	why  string
+}{
+	{256, 1000, "ImageNet-sized classifier batch"},
+	{4096, 10, "many tiny rows: per-row overhead dominates"},
+	{64, 32000, "LLM-vocabulary rows: exp throughput dominates"},
+}
+
+// benchData returns N rows of logits uniform in [−8, 8] and soft targets
+// (each row of h a probability vector), the inputs of PyTorch's soft-target
+// cross_entropy in the peer script.
+func benchData(n, c int) (x, h []float64) {
+	r := rand.New(rand.NewPCG(1, 2))
+	x = make([]float64, n*c)
+	h = make([]float64, n*c)
+	for i := 0; i < n; i++ {
+		sum := 0.0
+		for j := 0; j < c; j++ {
+			x[i*c+j] = 16*r.Float64() - 8
+			h[i*c+j] = r.Float64()
+			sum += h[i*c+j]
+		}
+		for j := 0; j < c; j++ {
+			h[i*c+j] /= sum
+		}
+	}
+	return
+}
+
+// BenchmarkFwdBwd times forward and backward (loss and gradient) of every
+// row, soft targets per row; ns/elem is the time per logit.
+func BenchmarkFwdBwd(b *testing.B) {
+	for _, s := range benchShapes {
+		x, h := benchData(s.n, s.c)
+		b.Run(fmt.Sprintf("float64/N=%d/C=%d", s.n, s.c), func(b *testing.B) {
+			benchRows(b, x, h, s.n, s.c)
+		})
+		b.Run(fmt.Sprintf("float32/N=%d/C=%d", s.n, s.c), func(b *testing.B) {
+			benchRows(b, narrow(x), narrow(h), s.n, s.c)
+		})
+	}
+}
+
+func benchRows[T float32 | float64](b *testing.B, x, h []T, n, c int) {
+	g := make([]T, len(x))
+	var sink T
+	b.ResetTimer()
+	for b.Loop() {
+		for i := 0; i < n; i++ {
+			sink += fused.Loss(g[i*c:(i+1)*c], x[i*c:(i+1)*c], h[i*c:(i+1)*c])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n*c), "ns/elem")
+	_ = sink
+}
+
+// BenchmarkBatchLoss times the Caffe batch fast path (one C×C matrix H,
+// integer labels, VALID normalization) where H fits in memory.
+func BenchmarkBatchLoss(b *testing.B) {
+	for _, s := range benchShapes[:2] {
+		x, _ := benchData(s.n, s.c)
+		H := make([]float64, s.c*s.c)
+		for j := 0; j < s.c; j++ {
+			H[j*s.c+j] = 1
+		}
+		labels := make([]int, s.n)
+		for i := range labels {
+			labels[i] = i % s.c
+		}
+		opt := fused.BatchOptions{Normalization: fused.NormValid, LossWeight: 1}
+		b.Run(fmt.Sprintf("float64/N=%d/C=%d", s.n, s.c), func(b *testing.B) {
+			g := make([]float64, len(x))
+			for b.Loop() {
+				fused.BatchLoss(g, x, labels, H, s.n, s.c, 1, opt)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(s.n*s.c), "ns/elem")
+		})
+		x32, H32 := narrow(x), narrow(H)
+		b.Run(fmt.Sprintf("float32/N=%d/C=%d", s.n, s.c), func(b *testing.B) {
+			g := make([]float32, len(x))
+			for b.Loop() {
+				fused.BatchLoss(g, x32, labels, H32, s.n, s.c, 1, opt)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(s.n*s.c), "ns/elem")
+		})
+	}
+}
+
+func narrow(v []float64) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
+}
