@@ -1,0 +1,333 @@
+package props
+
+import (
+	"bytes"
+	"fmt"
+	"hash/fnv"
+	"math/rand"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/leanovate/gopter"
+
+	"infogain/cases"
+	"infogain/fused"
+	"infogain/impls"
+)
+
+// Bounds are an implementation's declared error bounds against the exact
+// result, in the units of DESIGN §5, for one output type.
+type Bounds struct {
+	// LossULP bounds the loss error in ulps of the output type when every
+	// h_j ≥ 0.
+	LossULP float64
+	// LossScaled bounds |ΔL| / (u·Σ_j |h_j|(|m − x_j| + log1p(s))), used
+	// when h has mixed signs.
+	LossScaled float64
+	// GradScaled bounds |Δg_j| / (u·(p_j|S − h_j| + |h_j|q_j)) for every
+	// component, above an underflow floor of a few subnormal quanta.
+	GradScaled float64
+}
+
+// Standard is the suite's standard: the bounds fused declares and meets
+// (the targets of DESIGN §6). An implementation without declared bounds is
+// judged against it.
+var Standard = Bounds{LossULP: fused.LossMaxULP, LossScaled: fused.LossMaxScaled, GradScaled: fused.GradMaxScaled}
+
+// DefaultSeed is the seed of every run that is not given one.
+const DefaultSeed = 20260101
+
+// DefaultTests is the number of passing cases each property needs; Short
+// runs need ShortTests.
+const (
+	DefaultTests = 100
+	ShortTests   = 25
+)
+
+// config is what the Options set.
+type config struct {
+	bounds64, bounds32 Bounds
+	seed               int64
+	tests              int
+	maxShrinks         int
+	ref                *impls.Impl
+	only               map[string]bool
+	maxC               int
+	implName           string
+}
+
+// An Option changes how Run and Check judge an implementation.
+type Option func(*config)
+
+// WithBounds sets the declared bounds for float64 and float32 outputs
+// (default Standard for both).
+func WithBounds(b64, b32 Bounds) Option {
+	return func(c *config) { c.bounds64, c.bounds32 = b64, b32 }
+}
+
+// Seed fixes the seed (default DefaultSeed, or the environment variable
+// PROPS_SEED: a number, or "random" for a seed from the clock).
+func Seed(seed int64) Option { return func(c *config) { c.seed = seed } }
+
+// Tests sets the number of passing cases each property needs.
+func Tests(n int) Option { return func(c *config) { c.tests = n } }
+
+// Reference sets the certified reference (default impls.Reference()).
+func Reference(ref *impls.Impl) Option { return func(c *config) { c.ref = ref } }
+
+// Only restricts the run to the properties with the given IDs.
+func Only(ids ...string) Option {
+	return func(c *config) {
+		c.only = map[string]bool{}
+		for _, id := range ids {
+			c.only[id] = true
+		}
+	}
+}
+
+// MaxClasses caps C for generated cases (default 64), keeping the reference
+// fast; the many-classes family is drawn only when the cap allows.
+func MaxClasses(n int) Option { return func(c *config) { c.maxC = n } }
+
+// Result is the outcome of one property on one implementation.
+type Result struct {
+	// ID is the property's short name (a subtest name); Property the
+	// sentence it checks.
+	ID       string
+	Property string
+	Impl     string
+	Passed   bool
+	// Skipped is why the property was not run (no reference, no float32
+	// path, …); Passed is then true.
+	Skipped string
+	// Tests is the number of cases that passed before the verdict.
+	Tests int
+	// Seed is the run's seed; with Only(ID) it replays this property.
+	Seed int64
+	// Detail is the failing check's diagnostic, or the panic.
+	Detail string
+	// Case is the shrunk counterexample of a per-case property, Batch that
+	// of a batch property; CaseJSON is Case as a DESIGN §7 JSON line.
+	Case     *cases.Case
+	Batch    *cases.Batch
+	CaseJSON string
+	Shrinks  int
+	// Replay holds the commands that reproduce the failure.
+	Replay []string
+}
+
+// String formats r as a report block: the verdict line, then for a failure
+// the diagnostic, the counterexample and the replay commands.
+func (r *Result) String() string {
+	var b strings.Builder
+	switch {
+	case r.Skipped != "":
+		fmt.Fprintf(&b, "SKIP %s: %s (%s)", r.Impl, r.Property, r.Skipped)
+	case r.Passed:
+		fmt.Fprintf(&b, "ok   %s: %s (%d cases)", r.Impl, r.Property, r.Tests)
+	default:
+		fmt.Fprintf(&b, "FAIL %s: %s [%s] after %d cases, seed %d\n", r.Impl, r.Property, r.ID, r.Tests, r.Seed)
+		fmt.Fprintf(&b, "  why: %s\n", r.Detail)
+		if r.CaseJSON != "" {
+			fmt.Fprintf(&b, "  shrunk case (%d shrinks): %s\n", r.Shrinks, r.CaseJSON)
+		}
+		if r.Batch != nil {
+			fmt.Fprintf(&b, "  shrunk batch (%d shrinks): %s\n", r.Shrinks, formatBatch(r.Batch))
+		}
+		for _, cmd := range r.Replay {
+			fmt.Fprintf(&b, "  replay: %s\n", cmd)
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// Run checks every property of the battery on im and returns one Result per
+// property, in battery order. It never fails a test; an implementation's
+// panic is a failed property, not a panic of Run.
+func Run(im *impls.Impl, opts ...Option) []Result {
+	cfg := newConfig(im, opts)
+	var out []Result
+	for _, p := range battery() {
+		if cfg.only != nil && !cfg.only[p.id] {
+			continue
+		}
+		out = append(out, runProperty(p, im, cfg))
+	}
+	return out
+}
+
+// Check runs the battery on im as subtests of t, one per property (named by
+// its ID), and fails each subtest whose property fails, printing the seed,
+// the shrunk case and the replay commands.
+func Check(t *testing.T, im *impls.Impl, opts ...Option) {
+	t.Helper()
+	cfg := newConfig(im, opts)
+	if testing.Short() && !cfg.testsSet() {
+		cfg.tests = ShortTests
+	}
+	for _, p := range battery() {
+		if cfg.only != nil && !cfg.only[p.id] {
+			continue
+		}
+		t.Run(p.id, func(t *testing.T) {
+			r := runProperty(p, im, cfg)
+			switch {
+			case r.Skipped != "":
+				t.Skip(r.String())
+			case !r.Passed:
+				t.Error(r.String())
+			default:
+				t.Log(r.String())
+			}
+		})
+	}
+}
+
+const testsUnset = -1
+
+func (c *config) testsSet() bool { return c.tests != testsUnset }
+
+func newConfig(im *impls.Impl, opts []Option) *config {
+	cfg := &config{
+		bounds64:   Standard,
+		bounds32:   Standard,
+		seed:       envSeed(),
+		tests:      testsUnset,
+		maxShrinks: 200,
+		maxC:       64,
+		implName:   im.Name,
+	}
+	for _, o := range opts {
+		o(cfg)
+	}
+	if cfg.ref == nil {
+		cfg.ref = impls.Reference()
+	}
+	return cfg
+}
+
+func (c *config) numTests() int {
+	if c.tests == testsUnset {
+		return DefaultTests
+	}
+	return c.tests
+}
+
+// envSeed reads PROPS_SEED; a malformed value is a programmer error.
+func envSeed() int64 {
+	v := os.Getenv("PROPS_SEED")
+	switch v {
+	case "":
+		return DefaultSeed
+	case "random":
+		return time.Now().UnixNano()
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		panic("props: PROPS_SEED must be an integer or \"random\"")
+	}
+	return n
+}
+
+// propertySeed derives a property's own seed from the run's seed and its ID,
+// so that running one property alone (Only) draws the same cases.
+func propertySeed(seed int64, id string) int64 {
+	f := fnv.New64a()
+	f.Write([]byte(id))
+	return seed ^ int64(f.Sum64())
+}
+
+// property is one entry of the battery.
+type property struct {
+	id       string
+	name     string // a sentence
+	needsRef bool
+	// prop builds the gopter property; it returns a non-empty skip reason
+	// when the implementation cannot be judged by it.
+	prop func(env *env) (gopter.Prop, string)
+}
+
+// env is what a property sees.
+type env struct {
+	im  *impls.Impl
+	cfg *config
+}
+
+func (e *env) bounds(dt cases.DType) Bounds {
+	if dt == cases.Float32 {
+		return e.cfg.bounds32
+	}
+	return e.cfg.bounds64
+}
+
+func runProperty(p property, im *impls.Impl, cfg *config) Result {
+	r := Result{ID: p.id, Property: p.name, Impl: im.Name, Seed: cfg.seed}
+	if p.needsRef && cfg.ref == nil {
+		r.Passed, r.Skipped = true, "no reference registered"
+		return r
+	}
+	e := &env{im: im, cfg: cfg}
+	gp, skip := p.prop(e)
+	if skip != "" {
+		r.Passed, r.Skipped = true, skip
+		return r
+	}
+	params := gopter.DefaultTestParametersWithSeed(propertySeed(cfg.seed, p.id))
+	params.Rng = rand.New(gopter.NewLockedSource(propertySeed(cfg.seed, p.id)))
+	params.MinSuccessfulTests = cfg.numTests()
+	params.MaxShrinkCount = cfg.maxShrinks
+	params.MaxDiscardRatio = 20
+	tr := gp.Check(params)
+	r.Tests = tr.Succeeded
+	if tr.Passed() {
+		r.Passed = true
+		return r
+	}
+	switch tr.Status {
+	case gopter.TestExhausted:
+		r.Detail = fmt.Sprintf("generator exhausted: %d cases discarded", tr.Discarded)
+	case gopter.TestError:
+		r.Detail = fmt.Sprintf("%v", tr.Error)
+	default:
+		r.Detail = strings.Join(tr.Labels, "; ")
+	}
+	if len(tr.Args) > 0 {
+		a := tr.Args[0]
+		r.Shrinks = a.Shrinks
+		switch v := a.Arg.(type) {
+		case cases.Case:
+			c := v
+			r.Case = &c
+			r.CaseJSON = caseJSON(&c)
+		case batchInput:
+			b := v.b
+			r.Batch = &b
+		}
+		if tr.Status == gopter.TestError && r.Detail == "" {
+			r.Detail = fmt.Sprintf("%v", tr.Error)
+		}
+	}
+	r.Replay = replay(r)
+	return r
+}
+
+// replay returns the commands that reproduce r.
+func replay(r Result) []string {
+	cmds := []string{fmt.Sprintf("PROPS_SEED=%d go test ./props -run 'TestBattery/%s/%s' -v", r.Seed, r.Impl, r.ID)}
+	if r.CaseJSON != "" {
+		cmds = append(cmds, fmt.Sprintf("echo '%s' | go run ./cmd/infogain eval --impl %s", r.CaseJSON, r.Impl))
+	}
+	return cmds
+}
+
+// caseJSON encodes c as one DESIGN §7 line, without the trailing newline.
+func caseJSON(c *cases.Case) string {
+	var buf bytes.Buffer
+	if err := cases.NewEncoder(&buf).Encode(c); err != nil {
+		return fmt.Sprintf("<unencodable case: %v>", err)
+	}
+	return strings.TrimRight(buf.String(), "\n")
+}

@@ -1,0 +1,138 @@
+package props
+
+import (
+	"strings"
+	"testing"
+
+	"infogain/fused"
+	"infogain/impls"
+	"infogain/naive"
+	"infogain/peers"
+)
+
+// Replay: PROPS_SEED=N go test ./props -run 'TestBattery/IMPL/PROPERTY' -v
+// (PROPS_SEED=random draws a fresh seed; the failure report prints it).
+
+// subject is an implementation under the battery and the properties that
+// must catch its flaw. An empty catches means every property must pass.
+type subject struct {
+	im      *impls.Impl
+	catches []string
+	why     string
+}
+
+// subjects are the registered implementations (built from their packages
+// when the registry does not hold them yet) and the deliberately broken
+// variants of broken_test.go.
+func subjects() []subject {
+	reg := func(name string, build func() *impls.Impl) *impls.Impl {
+		if im, err := impls.Lookup(name); err == nil {
+			return im
+		}
+		return build()
+	}
+	generic := func(name string, f64 func(dst, x, h []float64) float64, f32 func(dst, x, h []float32) float32) func() *impls.Impl {
+		return func() *impls.Impl { return &impls.Impl{Name: name, F64: f64, F32: f32} }
+	}
+	return []subject{
+		{reg("fused", generic("fused", fused.Loss[float64], fused.Loss[float32])), nil,
+			"the suite's implementation: every property, at its own declared bounds"},
+		{reg("naive", generic("naive", naive.Loss[float64], naive.Loss[float32])), []string{IDIdentity},
+			"the 1e-20 clamp of log p caps the loss of a dominant off-label logit near 46"},
+		{reg("caffe", generic("caffe", peers.Caffe[float64], peers.Caffe[float32])), []string{IDIdentity},
+			"Caffe after #3855 keeps the clamped forward"},
+		{reg("tf", generic("tf", peers.TF[float64], peers.TF[float32])), []string{IDGradSum},
+			"softmax − labels sums to 1 − S"},
+		{reg("torch", generic("torch", peers.Torch[float64], peers.Torch[float32])), []string{IDIdentity},
+			"log_softmax forms log(Σ exp) with log, not log1p: a tiny loss becomes 0"},
+		{reg("lse-at-scale", generic("lse-at-scale", peers.LSEAtScale[float64], peers.LSEAtScale[float32])), []string{IDShift},
+			"LSE(x) − x_l at the logits' scale changes with the shift"},
+		{reg("gonum-lse", generic("gonum-lse", peers.GonumLSE[float64], peers.GonumLSE[float32])), []string{IDIdentity},
+			"floats.LogSumExp uses log, not log1p"},
+
+		{perSample("careful", "the control: careful with no flaw", careful),
+			[]string{}, "passes what the broken variants fail (checked in TestControl)"},
+		{perSample("no-max-shift", "exp(x_j) without the max shift", withFlaw(flawNoMaxShift)), []string{IDShift},
+			"exp overflows once the logits are shifted up"},
+		{perSample("log-not-log1p", "log(1+s) instead of log1p(s)", withFlaw(flawLog)), []string{IDIdentity},
+			"a dominant label's loss log1p(s) ≈ s < u becomes 0"},
+		{perSample("p-minus-h", "gradient p − h", withFlaw(flawPMinusH)), []string{IDGradSum},
+			"Σ_j (p_j − h_j) = 1 − S"},
+		{perSample("clamped", "−Σ h_j log max(p_j, 1e-20)", withFlaw(flawClamped)), []string{IDIdentity},
+			"the loss of an underflowed p_l is capped at 46.05"},
+		{perSample("one-minus-p", "q_k = 1 − p_k for the max class", withFlaw(flawOneMinusP)), []string{IDGradSum},
+			"g_k = 0 while the tail gradient survives: [37.43, 0] sums to 5.55e-17"},
+		{batchVariant("wrong-normalizer", "BATCH_SIZE divides by outer·inner", flawBatchSizeIsPositions), []string{IDNormalizer},
+			"BATCH_SIZE normalizes by the batch dimension outer only"},
+		{batchVariant("ignore-keeps-grad", "ignored positions keep softmax(x) as gradient", flawIgnoreKeepsGrad), []string{IDIgnore},
+			"an ignored position must get a zero gradient"},
+	}
+}
+
+func TestBattery(t *testing.T) {
+	for _, s := range subjects() {
+		t.Run(s.im.Name, func(t *testing.T) {
+			if s.catches == nil {
+				Check(t, s.im, batteryOpts()...)
+				return
+			}
+			if len(s.catches) == 0 {
+				t.Skip("control: see TestControl")
+			}
+			results := Run(s.im, append(batteryOpts(), Only(s.catches...))...)
+			for _, r := range results {
+				t.Run(r.ID, func(t *testing.T) {
+					if r.Passed {
+						t.Errorf("%s: the property %q did not catch the flaw (%s)\n%s", s.im.Name, r.Property, s.why, r.String())
+						return
+					}
+					if r.Detail == "" || (r.Case == nil && r.Batch == nil) {
+						t.Errorf("%s: failure without a diagnostic or counterexample:\n%s", s.im.Name, r.String())
+					}
+					t.Logf("caught (%s):\n%s", s.why, r.String())
+				})
+			}
+		})
+	}
+}
+
+// TestControl runs the unbroken variant through every property that catches
+// a broken one: each failure above is due to its flaw.
+func TestControl(t *testing.T) {
+	var ids []string
+	seen := map[string]bool{}
+	for _, s := range subjects() {
+		for _, id := range s.catches {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	ctl := perSample("careful", "control", careful)
+	Check(t, ctl, append(batteryOpts(), Only(ids...))...)
+	bctl := batchVariant("careful-batch", "control", 0)
+	Check(t, bctl, append(batteryOpts(), Only(IDIgnore, IDNormalizer, IDLossWeight, IDLayout))...)
+}
+
+func batteryOpts() []Option {
+	if testing.Short() {
+		return []Option{Tests(ShortTests)}
+	}
+	return nil
+}
+
+// TestIDsAreSentences checks the battery's bookkeeping: unique IDs, names
+// that are sentences.
+func TestIDsAreSentences(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range battery() {
+		if seen[p.id] {
+			t.Errorf("duplicate property ID %q", p.id)
+		}
+		seen[p.id] = true
+		if !strings.HasSuffix(p.name, ".") || strings.ToUpper(p.name[:1]) != p.name[:1] && !strings.HasPrefix(p.name, "loss_weight") {
+			t.Errorf("property %q: name %q is not a sentence", p.id, p.name)
+		}
+	}
+}
