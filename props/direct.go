@@ -169,4 +169,3 @@ func gradScales(x, h []float64) []float64 {
 	}
 	return out
 }
-

@@ -32,10 +32,10 @@ const (
 type filter struct {
 	finite    bool // every logit finite
 	limitOnly bool // no NaN or +Inf logit, and some logit finite
-	nonNegH  bool // every h_j ≥ 0
-	minC     int
-	maxC     int
-	families []string // restrict to these families; nil for all
+	nonNegH   bool // every h_j ≥ 0
+	minC      int
+	maxC      int
+	families  []string // restrict to these families; nil for all
 }
 
 // familyWeight returns how often a family is drawn: the costly and the
