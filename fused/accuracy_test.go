@@ -1,0 +1,151 @@
+package fused_test
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"testing"
+
+	"infogain/cases"
+	"infogain/fused"
+	"infogain/ref"
+	"infogain/ulp"
+)
+
+var (
+	accSeed = flag.Uint64("fused.seed", 1, "seed of the generated cases in TestAccuracyAgainstRef")
+	accN    = flag.Int("fused.n", 0, "cases per family and dtype in TestAccuracyAgainstRef (0: 120, 25 with -short)")
+)
+
+// familyWorst is the worst error measured over one family and dtype.
+type familyWorst struct {
+	n          int
+	lossULP    uint64 // h ≥ 0 only
+	lossScaled float64
+	gradScaled float64
+	worstID    string // case of the worst gradient
+}
+
+// TestAccuracyAgainstRef enforces the accuracy constants of Loss against the
+// certified reference (correctly rounded loss and gradient) over generated
+// cases of every family of DESIGN §7, float64 and float32 (C from 1 to
+// 10^5 as the families generate them):
+//
+//	loss within LossMaxULP ulps where every h_j ≥ 0
+//	scaled loss error ≤ LossMaxScaled for any h
+//	componentwise scaled gradient error ≤ GradMaxScaled
+//	a finite output wherever the exact one is finite
+//
+// It logs the worst case per family. Replay one seed with
+// go test ./fused -run AccuracyAgainstRef -fused.seed=N -fused.n=M -v.
+func TestAccuracyAgainstRef(t *testing.T) {
+	n := *accN
+	if n == 0 {
+		n = 120
+		if testing.Short() {
+			n = 25
+		}
+	}
+	worst := map[string]*familyWorst{}
+	total := 0
+	for _, fam := range cases.FamilyNames() {
+		for _, dt := range []cases.DType{cases.Float64, cases.Float32} {
+			cs, err := cases.Generate(fam, *accSeed, dt, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := &familyWorst{}
+			worst[fam+" "+string(dt)] = w
+			for i := range cs {
+				checkCase(t, &cs[i], w)
+				total++
+			}
+		}
+	}
+	keys := make([]string, 0, len(worst))
+	for k := range worst {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d cases, seed %d; worst per family:\n", total, *accSeed)
+	fmt.Fprintf(&b, "%-28s %5s %8s %11s %11s  %s\n", "family dtype", "n", "lossULP", "lossScaled", "gradScaled", "worst grad case")
+	for _, k := range keys {
+		w := worst[k]
+		fmt.Fprintf(&b, "%-28s %5d %8d %11.3g %11.3g  %s\n", k, w.n, w.lossULP, w.lossScaled, w.gradScaled, w.worstID)
+	}
+	t.Log(b.String())
+}
+
+func checkCase(t *testing.T, c *cases.Case, w *familyWorst) {
+	t.Helper()
+	C := len(c.Logits)
+	wantG := make([]float64, C)
+	gotG := make([]float64, C)
+	var wantL, gotL, u float64
+	var cert ref.Cert
+	dt32 := c.DType == cases.Float32
+	if dt32 {
+		x, h := narrow(c.Logits), narrow(c.H)
+		g32, w32 := make([]float32, C), make([]float32, C)
+		l, cr := ref.Eval32(w32, x, h)
+		wantL, cert = float64(l), cr
+		gotL = float64(fused.Loss(g32, x, h))
+		for j := range g32 {
+			gotG[j], wantG[j] = float64(g32[j]), float64(w32[j])
+		}
+		u = ulp.U32
+	} else {
+		wantL, cert = ref.Eval64(wantG, c.Logits, c.H)
+		gotL = fused.Loss(gotG, c.Logits, c.H)
+		u = ulp.U64
+	}
+	if cert.Kind == ref.Uncertified {
+		t.Logf("%s (%s): reference uncertified (%s); skipped", c.ID, c.DType, cert.Reason)
+		return
+	}
+	w.n++
+	fail := func(format string, args ...any) {
+		t.Errorf("%s (%s, C=%d): %s\n\treplay: go test ./fused -run AccuracyAgainstRef -fused.seed=%d -v",
+			c.ID, c.DType, C, fmt.Sprintf(format, args...), *accSeed)
+	}
+
+	nonNeg := true
+	for _, v := range c.H {
+		if v < 0 {
+			nonNeg = false
+		}
+	}
+	if isFinite(wantL) && !isFinite(gotL) {
+		fail("loss %v, exact %v is finite", gotL, wantL)
+	}
+	if nonNeg {
+		d := ulp.Dist(gotL, wantL, dt32)
+		w.lossULP = max(w.lossULP, d)
+		if d > fused.LossMaxULP {
+			fail("loss %v [%x], want %v [%x]: %d ulps > LossMaxULP", gotL, gotL, wantL, wantL, d)
+		}
+	}
+	ls := ulp.LossScaled(gotL, wantL, c.Logits, c.H, u)
+	w.lossScaled = math.Max(w.lossScaled, ls)
+	if ls > fused.LossMaxScaled {
+		fail("loss %v [%x], want %v [%x]: scaled error %.3g > LossMaxScaled", gotL, gotL, wantL, wantL, ls)
+	}
+	for j := range wantG {
+		if isFinite(wantG[j]) && !isFinite(gotG[j]) {
+			fail("g[%d] = %v, exact %v is finite", j, gotG[j], wantG[j])
+			break
+		}
+	}
+	gs, at := ulp.GradScaled(gotG, wantG, c.Logits, c.H, u)
+	if gs > w.gradScaled {
+		w.gradScaled, w.worstID = gs, c.ID
+	}
+	if gs > fused.GradMaxScaled {
+		fail("g[%d] = %v [%x], want %v [%x]: scaled error %.3g > GradMaxScaled", at, gotG[at], gotG[at], wantG[at], wantG[at], gs)
+	}
+}
+
+func isFinite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
