@@ -1,12 +1,10 @@
 package ulp_test
 
 import (
-	"flag"
 	"math"
 	"math/rand/v2"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
@@ -15,25 +13,15 @@ import (
 	"infogain/ulp"
 )
 
-var seedFlag = flag.Int64("ulp.seed", 20261130, "gopter seed for the property tests; 0 draws one from the clock")
-
 // properties returns a gopter battery with the fixed seed (or the -ulp.seed
 // one) and prints the seed and the replay command when the test fails.
 func properties(t *testing.T) *gopter.Properties {
-	seed := *seedFlag
-	if seed == 0 {
-		seed = time.Now().UnixNano()
-	}
+	seed := ulp.RunSeed(t)
 	params := gopter.DefaultTestParametersWithSeed(seed)
 	params.MinSuccessfulTests = 3000
 	if testing.Short() {
 		params.MinSuccessfulTests = 300
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("seed %d; replay: go test ./ulp -run '^%s$' -ulp.seed=%d", seed, t.Name(), seed)
-		}
-	})
 	return gopter.NewProperties(params)
 }
 
@@ -232,7 +220,7 @@ func TestScaledProperties(t *testing.T) {
 
 // TestScaledMonotone: moving got away from want never lowers a score.
 func TestScaledMonotone(t *testing.T) {
-	rng := rand.New(rand.NewPCG(uint64(*seedFlag), 1))
+	rng := rand.New(rand.NewPCG(uint64(ulp.RunSeed(t)), 1))
 	for range 2000 {
 		x := []float64{rng.NormFloat64() * 30, rng.NormFloat64() * 30, rng.NormFloat64()}
 		h := []float64{rng.Float64() - 0.3, rng.Float64(), 0}

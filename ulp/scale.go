@@ -88,11 +88,17 @@ func log1pXf(s xf) xf {
 	return xfOf(math.Log1p(s.float64())) // s ≤ C − 1: representable
 }
 
-// lossDen returns u·D + η with D = Σ_j |h_j|(|m − x_j| + log1p(s)); ok is
-// false when the loss is undefined or D is infinite (h_j ≠ 0 on a −Inf
-// logit: the exact loss is then not finite).
+// lossDen returns u·D + η, D = lossScale(x, h).
 func lossDen(x, h []float64, u float64) (den xf, ok bool) {
 	eta := floorOf(u)
+	d, ok := lossScale(x, h)
+	return xfOf(u).mul(d).add(xfOf(eta)), ok
+}
+
+// lossScale returns D = Σ_j |h_j|(|m − x_j| + log1p(s)); ok is false when
+// the loss is undefined or D is infinite (h_j ≠ 0 on a −Inf logit: the
+// exact loss is then not finite).
+func lossScale(x, h []float64) (d xf, ok bool) {
 	p, ok := analyze(x, h)
 	if !ok {
 		return xf{}, false
@@ -109,20 +115,29 @@ func lossDen(x, h []float64, u float64) (den xf, ok bool) {
 		spread = spread.add(ah.mul(xfAbsDiff(p.m, x[j])))
 		sumH = sumH.add(ah)
 	}
-	d := spread.add(sumH.mul(log1pXf(p.s)))
-	return xfOf(u).mul(d).add(xfOf(eta)), true
+	return spread.add(sumH.mul(log1pXf(p.s))), true
 }
 
-// gradDens writes u·G_j + η into dst[j], G_j = p_j|S − h_j| + |h_j|q_j;
-// ok is false when the loss is undefined. A −Inf logit has p_j = 0 and
-// q_j = 1, so G_j stays finite there.
+// gradDens writes u·G_j + η into dst[j], G_j from gradScales.
 func gradDens(dst []xf, x, h []float64, u float64) (ok bool) {
-	eta := xfOf(floorOf(u))
+	eta, uu := xfOf(floorOf(u)), xfOf(u)
+	if !gradScales(dst, x, h) {
+		return false
+	}
+	for j := range dst {
+		dst[j] = uu.mul(dst[j]).add(eta)
+	}
+	return true
+}
+
+// gradScales writes G_j = p_j|S − h_j| + |h_j|q_j into dst[j]; ok is false
+// when the loss is undefined. A −Inf logit has p_j = 0 and q_j = 1, so G_j
+// stays finite there.
+func gradScales(dst []xf, x, h []float64) (ok bool) {
 	p, ok := analyze(x, h)
 	if !ok {
 		return false
 	}
-	uu := xfOf(u)
 	var rest tailSums
 	rest.init(h)
 	for j, hj := range h {
@@ -134,8 +149,7 @@ func gradDens(dst []xf, x, h []float64, u float64) (ok bool) {
 			pj = p.e[j].quo(p.onePlusS)
 			qj = xfOf(1 - pj.float64()) // p_j ≤ 1/2
 		}
-		g := pj.mul(rest.absWithout(j)).add(xfOf(math.Abs(hj)).mul(qj))
-		dst[j] = uu.mul(g).add(eta)
+		dst[j] = pj.mul(rest.absWithout(j)).add(xfOf(math.Abs(hj)).mul(qj))
 	}
 	return true
 }
