@@ -7,24 +7,6 @@ import (
 	"infogain/cases"
 )
 
-// sameBits reports whether a and b hold the same values bit for bit, every
-// NaN alike (the codec keeps no NaN payloads, neither does Decode promise
-// to).
-func sameBits(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if math.IsNaN(a[i]) && math.IsNaN(b[i]) {
-			continue
-		}
-		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 func sameCase(a, b *cases.Case) bool {
 	return a.DType == b.DType && a.Label == b.Label && sameBits(a.Logits, b.Logits) && sameBits(a.H, b.H)
 }
