@@ -12,6 +12,8 @@ import (
 type progress struct {
 	mu    sync.Mutex
 	w     io.Writer
+	phase string // what is being done: "cases", "properties"
+	unit  string // what is counted
 	total int
 	n     int
 	shown int // last percent drawn, −1 before the first
@@ -19,8 +21,8 @@ type progress struct {
 
 const progressWidth = 40
 
-func newProgress(w io.Writer, total int) *progress {
-	return &progress{w: w, total: total, shown: -1}
+func newProgress(w io.Writer, phase, unit string, total int) *progress {
+	return &progress{w: w, phase: phase, unit: unit, total: total, shown: -1}
 }
 
 func (p *progress) add(k int) {
@@ -39,8 +41,8 @@ func (p *progress) add(k int) {
 	}
 	p.shown = pct
 	fill := pct * progressWidth / 100
-	fmt.Fprintf(p.w, "\rreport: [%s%s] %3d%% %d/%d cases",
-		strings.Repeat("#", fill), strings.Repeat(".", progressWidth-fill), pct, p.n, p.total)
+	fmt.Fprintf(p.w, "\rreport: %-10s [%s%s] %3d%% %d/%d %s",
+		p.phase, strings.Repeat("#", fill), strings.Repeat(".", progressWidth-fill), pct, p.n, p.total, p.unit)
 }
 
 func (p *progress) done() {

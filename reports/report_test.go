@@ -113,3 +113,49 @@ func TestPanicIsRecorded(t *testing.T) {
 }
 
 func writeFile(path, s string) error { return os.WriteFile(path, []byte(s), 0o644) }
+
+// TestPropertiesHook: the failing properties the hook returns reach the
+// report's table and the baseline, sorted.
+func TestPropertiesHook(t *testing.T) {
+	cfg := testConfig(goodFused, brokenFused2())
+	cfg.Families = []string{"moderate"}
+	cfg.Properties = func(im *impls.Impl) ([]string, error) {
+		if im.Name == "fused-log" {
+			return []string{"reference", "finite-differences"}, nil
+		}
+		return nil, nil
+	}
+	rep, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(rep.Markdown(nil))
+	if !strings.Contains(md, "| finite-differences, reference |") || !strings.Contains(md, "| none |") {
+		t.Errorf("report.md does not show the failing properties:\n%s", md)
+	}
+	b := rep.Baseline()
+	if got := b.Properties[1]; got.Impl != "fused-log" || !got.Checked || !slices.Equal(got.Failing, []string{"finite-differences", "reference"}) {
+		t.Errorf("baseline properties = %+v", got)
+	}
+}
+
+// TestProgress: a bar on a writer, redrawn at whole percents and ended by
+// a newline; nothing without one.
+func TestProgress(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, "cases", "cases", 200)
+	for range 200 {
+		p.add(1)
+	}
+	p.done()
+	out := buf.String()
+	if n := strings.Count(out, "\r"); n != 101 {
+		t.Errorf("%d redraws for 200 steps, want 101 (0%% … 100%%)", n)
+	}
+	if !strings.HasSuffix(out, "100% 200/200 cases\n") {
+		t.Errorf("bar ends with %q", out[max(0, len(out)-40):])
+	}
+	quiet := newProgress(nil, "cases", "cases", 10)
+	quiet.add(1) // must not panic
+	quiet.done()
+}

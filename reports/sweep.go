@@ -66,19 +66,45 @@ func Run(cfg Config) (*Report, error) {
 		Scores: scores,
 	}
 	for _, im := range cfg.Impls {
-		info := ImplInfo{Name: im.Name, Doc: im.Doc}
-		if cfg.Properties != nil {
-			failing, err := cfg.Properties(im)
-			if err != nil {
-				return nil, fmt.Errorf("reports: properties of %s: %v", im.Name, err)
-			}
-			info.PropertiesChecked = true
-			info.FailingProperties = slices.Sorted(slices.Values(failing))
+		rep.Impls = append(rep.Impls, ImplInfo{Name: im.Name, Doc: im.Doc})
+	}
+	if cfg.Properties != nil {
+		if err := checkProperties(cfg, rep.Impls); err != nil {
+			return nil, err
 		}
-		rep.Impls = append(rep.Impls, info)
 	}
 	rep.summarize(families, dtypes)
 	return rep, nil
+}
+
+// checkProperties runs cfg.Properties on every implementation, up to
+// cfg.Workers at a time, and records the sorted failing properties.
+func checkProperties(cfg Config, infos []ImplInfo) error {
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	bar := newProgress(cfg.Progress, "properties", "implementations", len(cfg.Impls))
+	errs := make([]error, len(cfg.Impls))
+	sem := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for k, im := range cfg.Impls {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			failing, err := cfg.Properties(im)
+			if err != nil {
+				errs[k] = fmt.Errorf("reports: properties of %s: %v", im.Name, err)
+				return
+			}
+			infos[k].PropertiesChecked = true
+			infos[k].FailingProperties = slices.Sorted(slices.Values(failing))
+			bar.add(1)
+		})
+	}
+	wg.Wait()
+	bar.done()
+	return errors.Join(errs...)
 }
 
 // evaluate runs the reference and every implementation on every case and
@@ -91,7 +117,7 @@ func evaluate(cfg Config, all []cases.Case) []CaseScore {
 	}
 	nImpl := len(cfg.Impls)
 	scores := make([]CaseScore, len(all)*nImpl)
-	bar := newProgress(cfg.Progress, len(all))
+	bar := newProgress(cfg.Progress, "cases", "cases", len(all))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {

@@ -35,6 +35,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	size := fs.String("size", string(reports.SizeFull), "sweep size: gate or full")
 	seed := fs.Uint64("seed", reports.DefaultSeed, "seed of the case generators")
 	workers := fs.Int("workers", 0, "goroutines (0: GOMAXPROCS); the output does not depend on it")
+	withProps := fs.Bool("props", true, "run the props battery for the failing-properties column")
 	var implNames, families, dtypes listFlag
 	fs.Var(&implNames, "impl", "implementations to score, comma-separated or repeated (default all): "+strings.Join(impls.Names(), ", "))
 	fs.Var(&families, "family", "case families, comma-separated or repeated (default all): "+strings.Join(append(cases.FamilyNames(), reports.GridFamily), ", "))
@@ -68,11 +69,16 @@ Flags:
 		return 2
 	}
 	cfg.Size = reports.Size(*size)
-	cfg.Properties = propertiesFor(propsTests(cfg.Size))
+	if *withProps {
+		cfg.Properties = propertiesFor(propsTests(cfg.Size))
+	}
 	cfg.Seed = *seed
 	cfg.Workers = *workers
 	cfg.Progress = progressWriter(stderr)
 	cfg.Command = reportCommand(*out, *size, *seed, implNames, families, dtypes)
+	if !*withProps {
+		cfg.Command += " --props=false"
+	}
 	rep, err := reports.Run(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "infogain report: %v\n", err)
