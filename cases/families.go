@@ -55,7 +55,7 @@ func Families() []Family {
 				"(tensorflow/tensorflow#21271, keras-team/keras#17634).",
 			genWide),
 		family("huge",
-			"Four kinds: logits of both signs up to ±1.6e308 (float32: ±1.7e38) so that x_j − m overflows; "+
+			"Four kinds: logits of both signs up to ±1.6e308 (float32: ±3e38) so that x_j − m overflows; "+
 				"logits around exp's overflow threshold 709.78 (float32: 88.72); differences x_j − m around "+
 				"exp's underflow threshold −745.13 (float32: −103.97); all logits huge and of one sign. "+
 				"Provokes overflow of an unshifted exp or of x_j − m into Inf and NaN (scipy/scipy#23225, "+
@@ -87,12 +87,13 @@ func Families() []Family {
 				"tiled reductions over mostly −Inf rows (Dao-AILab/flash-attention#1930).",
 			genManyClasses),
 		family("h-identity",
-			"H = I: h = e_label with moderate logits. The infogain loss must equal softmax cross-entropy "+
-				"(the equivalence stated in BVLC/caffe#5991); this is the control every formula should pass.",
+			"H = I: h = e_label with moderate logits, the control every formula should pass. Provokes "+
+				"nothing new: the infogain loss must equal softmax cross-entropy here (the equivalence "+
+				"stated in BVLC/caffe#5991), so a failure is a plain bug, not a conditioning issue.",
 			hFamily(func(g *gen, C, l int, x []float64) []float64 { return oneHot(C, l) })),
 		family("h-smoothing",
 			"H = (1−ε)I + (ε/C)·11ᵀ (PyTorch's convention), ε ∈ {0.01, 0.05, 0.1, 0.2, 0.5, 0.9, 1}. "+
-				"Puts weight on every log p_j, so one very negative logit drives the loss to Inf or NaN "+
+				"Provokes Inf or NaN from the weight on every log p_j when one logit is very negative "+
 				"(candle-org/MindAct#1633: cross_entropy NaN with inf logits under label smoothing).",
 			hFamily(hSmoothing)),
 		family("h-weights",
@@ -222,8 +223,11 @@ func genHuge(g *gen, i int) Case {
 			}
 			x[j] = g.fit(v)
 		}
+		// Two ends of opposite signs, each ≥ 0.6·huge: their difference
+		// exceeds 1.2·huge > max in both dtypes.
 		ends := g.distinct(C, 2)
-		x[ends[0]], x[ends[1]] = math.Abs(x[ends[0]]), -math.Abs(x[ends[1]])
+		x[ends[0]] = g.fit(g.uniform(0.6, 1) * L.huge)
+		x[ends[1]] = g.fit(-g.uniform(0.6, 1) * L.huge)
 	case 1: // around exp's overflow threshold: an unshifted exp overflows
 		x = g.uniformRow(C, L.expOver-2, L.expOver+2)
 	case 2: // differences around exp's underflow threshold: subnormal p_j

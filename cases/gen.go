@@ -9,7 +9,7 @@ import (
 type limits struct {
 	dt       DType
 	max      float64 // largest finite value
-	huge     float64 // about max/2: x_j − m overflows between ±huge
+	huge     float64 // about 0.9·max: x_j − m overflows between ±0.6·huge
 	expOver  float64 // log(max): exp(x) overflows above
 	expUnder float64 // log(least subnormal / 2): exp(x) rounds to 0 below
 	minSub   float64 // least positive subnormal
@@ -22,7 +22,7 @@ var (
 	// −745.13321910194120762…, 88.722839052068353053…,
 	// −103.97207708399179641…).
 	lim64 = limits{Float64, math.MaxFloat64, 1.6e308, 709.782712893384, -745.1332191019412, 0x1p-1074}
-	lim32 = limits{Float32, math.MaxFloat32, 1.7e38, 88.72283905206835, -103.97207708399179, 0x1p-149}
+	lim32 = limits{Float32, math.MaxFloat32, 3e38, 88.72283905206835, -103.97207708399179, 0x1p-149}
 )
 
 func limitsOf(dt DType) limits {
