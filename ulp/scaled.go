@@ -118,9 +118,13 @@ func GradScaled(got, want, x, h []float64, u float64) (worst float64, at int) {
 	return worst, at
 }
 
+// NormwiseRelErr bounds the relative error of GradNormwise: two roundings
+// (the difference of the worst component and the quotient).
+const NormwiseRelErr = 2 * U64
+
 // GradNormwise returns the normwise relative gradient error
-// ‖got − want‖∞ / ‖want‖∞ over the components where both are finite, with
-// relative error ≤ 2u; it is finite when every component is, saturating at
+// ‖got − want‖∞ / ‖want‖∞ over the components where both are finite, within
+// NormwiseRelErr; it is finite when every component is, saturating at
 // MaxFloat64.
 //
 // Special cases are:

@@ -89,8 +89,11 @@ func (a xf) float64() float64 {
 	return v
 }
 
+// xfExpRelErr bounds the relative error of xfExp.
+const xfExpRelErr = 0x1p-35
+
 // xfExp returns exp(y) for y ≤ 0 (−Inf allowed), with relative error below
-// 2^-35. It returns 0 below −2^16: exp(y) < 2^-94548 there, which is
+// xfExpRelErr. It returns 0 below −2^16: exp(y) < 2^-94548 there, which is
 // negligible against the floor of every metric even when multiplied by the
 // largest factor a scale can bring (2^1024·2^25·2^1025).
 func xfExp(y float64) xf {

@@ -6,9 +6,6 @@ import (
 	"testing"
 )
 
-// xfExpRelErr is the accuracy claimed for xfExp in its doc.
-const xfExpRelErr = 0x1p-35
-
 // TestXfExpBelowFloat64: exp(y) = exp(y + 700)·exp(−700), where both
 // factors are normal float64 results of math.Exp (< 1 ulp each) and
 // y + 700 is exact for y in [−1408, −708] (it keeps y's last bit, 2^-42).
