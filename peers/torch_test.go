@@ -86,11 +86,16 @@ func TestTorchNearPyTorch(t *testing.T) {
 // The port and ATen differ only in exp/log (Sleef's ≤ 1 ulp routines against
 // Go's) and in the association of the C-term sums, which moves log Σ by ≤
 // (C − 1)u and so every log p_j by as much: (C + 4)u at C = 33 bounds both.
-// Measured: 4.8 (float64), 4.3 (float32); 76% of the outputs are
-// bit-identical.
+// Measured: 4.8 (float64), 4.3 (float32).
+//
+// The bound alone cannot tell the port's order of operations from another
+// accurate one, so the share of bit-identical outputs is checked too:
+// measured 3535 of 4666 (76%); computing the backward with p = e/s instead
+// of exp(log p), an order PyTorch does not use, drops it to 2878 (62%).
 const (
-	maxGoldenC      = 33
-	maxTorchGoldenU = maxGoldenC + 4
+	maxGoldenC        = 33
+	maxTorchGoldenU   = maxGoldenC + 4
+	minTorchIdentical = 0.70
 )
 
 func TestTorchGoldenPyTorch(t *testing.T) {
@@ -154,4 +159,7 @@ func TestTorchGoldenPyTorch(t *testing.T) {
 		t.Fatalf("read %d rows, want the 400 the script writes", rows)
 	}
 	t.Logf("%d rows: %d of %d outputs bit-identical; worst %v", rows, identical, outputs, worst)
+	if share := float64(identical) / float64(outputs); share < minTorchIdentical {
+		t.Errorf("only %.1f%% of the outputs are bit-identical to PyTorch 1.13, want ≥ %.0f%%", 100*share, 100*minTorchIdentical)
+	}
 }
