@@ -14,11 +14,15 @@ It writes
                                Go rounding and this script's rounding check
                                each other
 
-The loss is L = A + S*log1p(s) with the exact part A = sum_j h_j (m - x_j)
-kept as a Fraction, and the gradient g_j = p_j S - h_j (g_k = p_k (S - h_k) -
-h_k q_k at the first argmax k, q_k = s/(1+s)). Transcendental parts are
-evaluated at two precisions P and 2P; a row is accepted when every rounded
-output agrees, else P doubles. The rounding to float64/float32 is our own
+With m = max x, d_j = m - x_j, n_t logits tied at m and s_rest the sum of
+e^-d_j over the others, T = n_t + s_rest: the loss is
+L = A + S*(log n_t + log1p(s_rest/n_t)) with the exact part
+A = sum_j h_j d_j kept as a Fraction; the gradient is
+g_j = (S/n_t - h_j) - S*s_rest/(n_t*T) for tied j, -h_j + S*e^-d_j/T else.
+Every output is an exact Fraction plus a transcendental part with no exact
+cancellation left to the working precision; those are evaluated at two
+precisions P and 2P (P starting above the bits exp(-d) loses for tiny d);
+a row is accepted when every rounded output agrees, else P doubles. The rounding to float64/float32 is our own
 round-to-nearest-even on exact rationals (mpmath's float() misrounds
 subnormals), selftested before any table is written. Exact zeros are +0; a
 nonzero value below half the least subnormal rounds to a zero of its sign.
@@ -191,7 +195,12 @@ def lsb_exp(q):
 
 
 def round_sum(E, B, fmt):
-    """Round the exact Fraction E plus the mpf B."""
+    """Round the exact Fraction E plus the mpf B.
+
+    When |B| is below 2^theta, theta = -(bits(den E) + max(1075, bits(den E)) + 2),
+    no multiple of 2^-1075 (nor of the grid of E's denominator) lies
+    within |B| of E unless it is E itself, so only the sign of B matters.
+    """
     parts = mpf_parts(B)
     if parts is None:
         return round_fraction(E, fmt)
@@ -201,11 +210,12 @@ def round_sum(E, B, fmt):
     if E == 0:
         if top < -1100:
             return -0.0 if sign else 0.0
-        return round_fraction((-1 if sign else 1) * Fraction(man) * Fraction(2) ** exp, fmt)
-    theta = min(lsb_exp(E), -1100) - 2
+        return round_fraction(bsign * Fraction(man) * Fraction(2) ** exp, fmt)
+    db = E.denominator.bit_length()
+    theta = -(db + max(1075, db) + 2)
     if top <= theta:
         return round_fraction(E, fmt, bsign)
-    return round_fraction(E + (-1 if sign else 1) * Fraction(man) * Fraction(2) ** exp, fmt)
+    return round_fraction(E + bsign * Fraction(man) * Fraction(2) ** exp, fmt)
 
 
 # ---------------------------------------------------------------- the loss
@@ -237,39 +247,38 @@ def evaluate(x, h, dtype):
     D = {j: M - Fraction(x[j]) for j in act}
     A = sum((H[j] * D[j] for j in act), Fraction(0))
     Sact = sum((H[j] for j in act), Fraction(0))
-    Sk = S - H[k]
-    n = len(act)
-    if all(D[j] == 0 for j in act):
-        # p_j = 1/n exactly: the gradient is rational.
-        for j in act:
-            grad[j] = round_fraction(S / n - H[j], fmt)
+    # Tied logits (d_j = 0, k among them) have p_j = 1/T exactly with
+    # T = n_t + s_rest: their gradient is the rational S/n_t - h_j plus
+    # the transcendental -S*s_rest/(n_t*T); no cancellation is left to the
+    # working precision.
+    tied = [j for j in act if D[j] == 0]
+    rest = [j for j in act if D[j] != 0]
+    nt = len(tied)
+    # Start above the bits lost by exp(-d) for tiny d (e^-d = 1 - d + ...).
+    P0 = 192
+    if rest:
+        dmin = min(D[j] for j in rest)
+        if dmin < 1:
+            P0 += dmin.denominator.bit_length() - dmin.numerator.bit_length() + 2
 
-        def trans(P):
-            with mp.workprec(P):
-                return [round_sum(A, to_mpf(Sact) * mpmath.log(n), fmt)]
-        loss = ziv(trans)[0]
-    else:
-        others = [j for j in act if j != k]
-
-        def trans(P):
-            with mp.workprec(P):
-                e = {j: mpmath.exp(-to_mpf(D[j])) for j in others}
-                s = mpmath.fsum(e[j] for j in others)
-                T = 1 + s
-                out = [round_sum(A, to_mpf(Sact) * mpmath.log1p(s), fmt)]
-                pk = 1 / T
-                qk = s / T
-                Smp = to_mpf(S)
-                for j in act:
-                    if j == k:
-                        out.append(round_sum(Fraction(0), pk * to_mpf(Sk) - to_mpf(H[k]) * qk, fmt))
-                    else:
-                        out.append(round_sum(-H[j], (e[j] / T) * Smp, fmt))
-                return out
-        vals = ziv(trans)
-        loss = vals[0]
-        for i, j in enumerate(act):
-            grad[j] = vals[i + 1]
+    def trans(P):
+        with mp.workprec(P):
+            e = {j: mpmath.exp(-to_mpf(D[j])) for j in rest}
+            sr = mpmath.fsum(e[j] for j in rest) if rest else mpf(0)
+            T = nt + sr
+            lam = mpmath.log(nt) + mpmath.log1p(sr / nt)
+            out = [round_sum(A, to_mpf(Sact) * lam, fmt)]
+            Smp = to_mpf(S)
+            for j in act:
+                if D[j] == 0:
+                    out.append(round_sum(S / nt - H[j], -Smp * sr / (nt * T), fmt))
+                else:
+                    out.append(round_sum(-H[j], (e[j] / T) * Smp, fmt))
+            return out
+    vals = ziv(trans, P0)
+    loss = vals[0]
+    for i, j in enumerate(act):
+        grad[j] = vals[i + 1]
     if pos and neg:
         loss = NAN
     elif pos:
@@ -283,8 +292,7 @@ def same(a, b):
     return len(a) == len(b) and all(struct.pack("<d", u) == struct.pack("<d", v) for u, v in zip(a, b))
 
 
-def ziv(trans):
-    P = 192
+def ziv(trans, P):
     prev = trans(P)
     while P <= 1 << 17:
         cur = trans(2 * P)
