@@ -13,7 +13,8 @@ import "math"
 //	g_j = exp(x_j − lse)·S − h_j
 //
 // gonum has no gradient; the softmax exp(x − lse) is the one a caller of
-// LogSumExp computes. Both lse − x_j and exp(x_j − lse) are taken at the
+// LogSumExp computes. gonum is float64 only: GonumLSE[float32] runs the same
+// steps in float32. Both lse − x_j and exp(x_j − lse) are taken at the
 // logits' scale, and log(Σ) with Σ ∈ [1, C] loses the small terms that
 // log1p would keep.
 //

@@ -1,14 +1,18 @@
 package peers
 
 // Torch writes into dst the gradient and returns the loss of PyTorch's
-// soft-target cross_entropy, F.cross_entropy(x, h) with probability targets
-// (pytorch/pytorch aten/src/ATen/native/LossNLL.cpp,
-// cross_entropy_loss_prob_target), differentiated by autograd:
+// soft-target cross_entropy, F.cross_entropy(x, h) with probability targets,
+// differentiated by autograd:
 //
-//	logp_j = (x_j − m) − log(Σ_k exp(x_k − m))      log_softmax (aten/src/ATen/native/cpu/SoftMaxKernel.cpp, _vec_log_softmax_lastdim)
-//	L      = −(Σ_j logp_j·h_j)                       −(input * target).sum()
-//	go_j   = −h_j                                    autograd of neg, sum, mul
-//	g_j    = go_j − exp(logp_j)·Σ_k go_k             log_softmax backward (_vec_host_softmax_backward_lastdim)
+//	logp_j = (x_j − m) − log(Σ_k exp(x_k − m))   log_softmax
+//	L      = −(Σ_j logp_j·h_j)                    −(input * target).sum()
+//	go_j   = −h_j                                 autograd through neg, sum, mul
+//	g_j    = go_j − exp(logp_j)·Σ_k go_k          log_softmax backward
+//
+// Sources (pytorch/pytorch): aten/src/ATen/native/LossNLL.cpp
+// (cross_entropy_loss_prob_target); aten/src/ATen/native/SoftMax.cpp, which
+// dispatches to aten/src/ATen/native/cpu/SoftMaxKernel.cpp
+// (_vec_log_softmax_lastdim, _vec_host_softmax_backward_lastdim).
 //
 // Special cases are:
 //
