@@ -51,9 +51,12 @@ const (
 //
 // The result is within ExpMaxULP ulp of the correctly rounded value,
 // subnormal results included.
-func exp(x float64) float64 { return expKernel(x, 0) }
+func exp(x float64) float64 { y, _ := expKernel2(x, 0); return y }
 
-// expKernel returns e**(hi+lo) for |lo| ≤ 2^-40, the correction of a
+// expKernel returns e**(hi+lo) rounded (see expKernel2).
+func expKernel(hi, lo float64) float64 { y, _ := expKernel2(hi, lo); return y }
+
+// expKernel2 returns e**(hi+lo) for |lo| ≤ 2^-40, the correction of a
 // double-word argument (hi, lo = TwoSum(x, −m)).
 //
 // Method (the same operations, in the same order, as the vector kernel of
@@ -70,7 +73,9 @@ func exp(x float64) float64 { return expKernel(x, 0) }
 //     with one FMA (|c| ≤ 2^-40 makes O(c²) < 2^-80).
 //  4. 1 + r is split exactly (Fast2Sum, |r| < 1) into s1 + e1, and the
 //     result y = s1 + (e1 + v) rounds once at the end: the error before that
-//     rounding is below 2^-60 relative, so y is within 0.5 + 2^-7 ulp.
+//     rounding is below 2^-56 relative, so y is within 0.5 + 2^-3 ulp. The
+//     rounding error of that last addition is returned as yLo (Fast2Sum), so
+//     that y + yLo is within 2^-56 relative for sums that need more than y.
 //  5. Scale by 2^k as 2^k1·2^k2, k1 = round(k/2), each factor a normal
 //     number built from its exponent bits, so overflow and gradual underflow
 //     happen in the last multiplication, rounding once: a subnormal result is
@@ -79,7 +84,7 @@ func exp(x float64) float64 { return expKernel(x, 0) }
 // Accuracy: error < ExpMaxULP ulp (1) against the correctly rounded exp.
 // Roundings are forced with explicit float64(...) and math.FMA so that no
 // compiler fusion changes them.
-func expKernel(hi, lo float64) float64 {
+func expKernel2(hi, lo float64) (y, yLo float64) {
 	if hi < expLow {
 		hi = expLow
 	}
@@ -110,11 +115,13 @@ func expKernel(hi, lo float64) float64 {
 	v := math.FMA(c, e0, tail)
 	s1 := float64(1 + r)
 	e1 := float64(float64(1-s1) + r)
-	y := float64(s1 + float64(e1+v))
+	w := float64(e1 + v)
+	y = float64(s1 + w)
+	yLo = float64(w - float64(y-s1))
 
 	k1f := float64(math.FMA(kf, 0.5, expShifter) - expShifter)
 	k2f := float64(kf - k1f)
 	p1 := math.Float64frombits((math.Float64bits(float64(k1f+expShifter)) + 1023) << 52)
 	p2 := math.Float64frombits((math.Float64bits(float64(k2f+expShifter)) + 1023) << 52)
-	return float64(float64(y*p1) * p2)
+	return float64(float64(y*p1) * p2), float64(float64(yLo*p1) * p2)
 }

@@ -115,24 +115,25 @@ type expAcc64 struct{ shi, slo, phi, plo lanes4 }
 func (a *expAcc64) from(dst, x, h []float64, m float64, k, j0 int) {
 	for j := j0; j < len(x); j++ {
 		l := j & 3
-		e, ph, pl := expTerm64(x[j], h[j], m)
+		e, elo, ph, pl := expTerm64(x[j], h[j], m)
 		dst[j] = e
 		if j == k {
-			e = 0
+			e, elo = 0, 0
 		}
 		var err float64
 		a.shi[l], err = twoSum(a.shi[l], e)
-		a.slo[l] = float64(a.slo[l] + err)
+		a.slo[l] = float64(a.slo[l] + float64(err+elo))
 		a.phi[l], err = twoSum(a.phi[l], ph)
 		a.plo[l] = float64(a.plo[l] + float64(err+pl))
 	}
 }
 
-// expTerm64 returns e = exp(x − m) and h·(x − m) as ph + pl (to 2^-100
-// relative), with x − m formed exactly by TwoSum.
-func expTerm64(x, h, m float64) (e, ph, pl float64) {
+// expTerm64 returns e = exp(x − m) (and the low word elo of expKernel2)
+// and h·(x − m) as ph + pl (to 2^-100 relative), with x − m formed exactly
+// by TwoSum.
+func expTerm64(x, h, m float64) (e, elo, ph, pl float64) {
 	dh, dl := twoSum(x, -m)
-	e = expKernel(dh, dl)
+	e, elo = expKernel2(dh, dl)
 	ph = float64(h * dh)
 	pl = float64(math.FMA(h, dh, -ph) + float64(h*dl))
 	return

@@ -48,7 +48,10 @@ func twoSumV(a, b f64x4) (s, e f64x4) {
 }
 
 // expVec is expKernel on four lanes (see exp.go for the method and bound).
-func expVec(hi, lo f64x4) f64x4 {
+func expVec(hi, lo f64x4) f64x4 { y, _ := expVec2(hi, lo); return y }
+
+// expVec2 is expKernel2 on four lanes.
+func expVec2(hi, lo f64x4) (y, yLo f64x4) {
 	shifter := bc(expShifter)
 	hi = hi.Max(bc(expLow)).Min(bc(expHigh))
 	kf := hi.MulAdd(bc(log2E), shifter).Sub(shifter)
@@ -74,14 +77,16 @@ func expVec(hi, lo f64x4) f64x4 {
 	v := c.MulAdd(e0, tail)
 	s1 := one.Add(r)
 	e1 := one.Sub(s1).Add(r)
-	y := s1.Add(e1.Add(v))
+	w := e1.Add(v)
+	y = s1.Add(w)
+	yLo = w.Sub(y.Sub(s1))
 
 	k1f := kf.MulAdd(bc(0.5), shifter).Sub(shifter)
 	k2f := kf.Sub(k1f)
 	bias := archsimd.BroadcastInt64x4(1023)
 	p1 := k1f.Add(shifter).AsInt64x4().Add(bias).ShiftAllLeft(52).AsFloat64x4()
 	p2 := k2f.Add(shifter).AsInt64x4().Add(bias).ShiftAllLeft(52).AsFloat64x4()
-	return y.Mul(p1).Mul(p2)
+	return y.Mul(p1).Mul(p2), yLo.Mul(p1).Mul(p2)
 }
 
 // expSliceSIMD writes exp(x[j]) into dst[j] (len(x) multiple of 4), for tests.
@@ -143,16 +148,16 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 			v := archsimd.LoadFloat64x4Slice(x[j:])
 			hv := archsimd.LoadFloat64x4Slice(h[j:])
 			dh, dl := twoSumV(v, negm)
-			e := expVec(dh, dl)
+			e, elo := expVec2(dh, dl)
 			e.StoreSlice(dst[j:])
 			if j == kb {
-				e = e.Mul(km)
+				e, elo = e.Mul(km), elo.Mul(km)
 			}
 			ph := hv.Mul(dh)
 			pl := hv.MulAdd(dh, zero.Sub(ph)).Add(hv.Mul(dl))
 			var err f64x4
 			shi, err = twoSumV(shi, e)
-			slo = slo.Add(err)
+			slo = slo.Add(err.Add(elo))
 			phi, err = twoSumV(phi, ph)
 			plo = plo.Add(err.Add(pl))
 		}
