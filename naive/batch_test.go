@@ -144,49 +144,88 @@ func TestCaffeLayerTestSetup(t *testing.T) {
 // the layout description of cases.Batch, not through RunBatch):
 //
 //	L     = (1/n) Σ_positions Σ_j h_j (m − x_j) + S·log1p(Σ_{j≠k} e^{x_j − m})
-//	∂L/∂x = (loss_weight/n)·(p·S − h)
+//	∂L/∂x = (loss_weight/n)·(p·S − h),  0 at ignored positions
 //
-// within the moderate-input bounds of accuracy_test.go, plus the batch's own
-// accumulation (one rounding per position and one per scaling).
+// with n = max(1, count) for the normalization mode, within the
+// moderate-row bounds of accuracy_test.go plus the batch's own roundings:
+// one per position in the running sum (loss), one for the scale and one for
+// the product (gradient).
 func TestBatchAgainstFormula(t *testing.T) {
 	r := newRand(t)
-	for _, dtype := range []cases.DType{cases.Float64, cases.Float32} {
-		b := caffeLayerTestBatch(r, dtype)
-		u := 0x1p-53
-		var loss float64
-		var grad []float64
-		if dtype == cases.Float32 {
-			u = 0x1p-24
-			loss, grad = runBatch[float32](b, b.Logits)
-		} else {
-			loss, grad = runBatch[float64](b, b.Logits)
-		}
-		n := float64(b.Outer * b.Inner)
-		var want, lossTol float64
-		positions := b.Outer * b.Inner
-		for o := 0; o < b.Outer; o++ {
-			for i := 0; i < b.Inner; i++ {
-				x := make([]float64, b.C)
-				for j := range x {
-					x[j] = b.Logits[o*b.C*b.Inner+j*b.Inner+i]
+	tests := []struct {
+		opts cases.Options
+		why  string
+	}{
+		{cases.DefaultOptions(), "Caffe's layer test: VALID, no ignore label, weight 1"},
+		{cases.Options{Normalization: cases.Full, HasIgnoreLabel: true, IgnoreLabel: 3, LossWeight: 0.5},
+			"FULL counts ignored positions; label 3 is ignored"},
+		{cases.Options{Normalization: cases.Valid, HasIgnoreLabel: true, IgnoreLabel: 0, LossWeight: 2},
+			"VALID counts only the kept positions"},
+		{cases.Options{Normalization: cases.BatchSize, LossWeight: -1.25}, "BATCH_SIZE divides by outer; a negative weight"},
+		{cases.Options{Normalization: cases.None, LossWeight: 1}, "NONE: the plain sum"},
+	}
+	for _, tt := range tests {
+		for _, dtype := range []cases.DType{cases.Float64, cases.Float32} {
+			b := caffeLayerTestBatch(r, dtype)
+			b.Opts = tt.opts
+			ignored := func(l int) bool { return tt.opts.HasIgnoreLabel && l == tt.opts.IgnoreLabel }
+			kept := 0
+			for _, l := range b.Labels {
+				if !ignored(l) {
+					kept++
 				}
-				h := b.H[b.Labels[o*b.Inner+i]*b.C:][:b.C]
-				l, g := reference(x, h)
-				want += l
-				S, p := sumAndSoftmax(x, h)
-				lossTol += (maxLossErrU + float64(positions)) * u * lossScale(h, p)
-				for j := range g {
-					got := grad[o*b.C*b.Inner+j*b.Inner+i]
-					tol := (maxGradErrU + 2) * u * (p[j]*S + h[j]) / n
-					if math.Abs(got-g[j]/n) > tol {
-						t.Errorf("%s: position (%d, %d) class %d: gradient %v, formula %v", dtype, o, i, j, got, g[j]/n)
+			}
+			n := map[cases.Normalization]float64{
+				cases.Full: float64(b.Outer * b.Inner), cases.Valid: float64(kept),
+				cases.BatchSize: float64(b.Outer), cases.None: 1,
+			}[tt.opts.Normalization]
+			n = math.Max(1, n)
+			u := 0x1p-53
+			var loss float64
+			var grad []float64
+			if dtype == cases.Float32 {
+				u = 0x1p-24
+				loss, grad = runBatch[float32](b, b.Logits)
+			} else {
+				loss, grad = runBatch[float64](b, b.Logits)
+			}
+			w := tt.opts.LossWeight
+			var want, lossTol float64
+			positions := b.Outer * b.Inner
+			for o := 0; o < b.Outer; o++ {
+				for i := 0; i < b.Inner; i++ {
+					label := b.Labels[o*b.Inner+i]
+					if ignored(label) {
+						for j := 0; j < b.C; j++ {
+							if got := grad[o*b.C*b.Inner+j*b.Inner+i]; got != 0 {
+								t.Errorf("%s %s: ignored position (%d, %d) class %d: gradient %v, want 0", tt.why, dtype, o, i, j, got)
+							}
+						}
+						continue
+					}
+					x := make([]float64, b.C)
+					for j := range x {
+						x[j] = b.Logits[o*b.C*b.Inner+j*b.Inner+i]
+					}
+					h := b.H[label*b.C:][:b.C]
+					l, g := reference(x, h)
+					want += l
+					S, p := sumAndSoftmax(x, h)
+					lossTol += (maxLossErrU + float64(positions)) * u * lossScale(h, p)
+					for j := range g {
+						got := grad[o*b.C*b.Inner+j*b.Inner+i]
+						tol := (maxGradErrU + 2) * u * (p[j]*S + h[j]) * math.Abs(w) / n
+						if math.Abs(got-g[j]*w/n) > tol {
+							t.Errorf("%s %s: position (%d, %d) class %d: gradient %v, formula %v", tt.why, dtype, o, i, j, got, g[j]*w/n)
+						}
 					}
 				}
 			}
-		}
-		want /= n
-		if math.Abs(loss-want) > lossTol/n {
-			t.Errorf("%s: batch loss %v, formula %v: |Δ| = %v > %v", dtype, loss, want, math.Abs(loss-want), lossTol/n)
+			want /= n
+			lossTol = lossTol/n + u*math.Abs(want)
+			if math.Abs(loss-want) > lossTol {
+				t.Errorf("%s %s: batch loss %v, formula %v: |Δ| = %v > %v", tt.why, dtype, loss, want, math.Abs(loss-want), lossTol)
+			}
 		}
 	}
 }
