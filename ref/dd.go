@@ -164,11 +164,8 @@ const expErrU2 = 32
 
 // maxExpD is the largest d for which expNeg is used: e^−600 ≈ 2^−866 keeps
 // both words of the result normal. Larger d are handled as an interval
-// [0, 2^−865].
+// (0, 2^tinyExp2(d)].
 const maxExpD = 600
-
-// expNegTiny bounds e^−d for d > maxExpD.
-const expNegTiny = 0x1p-865
 
 // expNeg returns e^−d for a double-double 0 ≤ d ≤ maxExpD with relative
 // error below expErrU2·u².

@@ -77,22 +77,32 @@ func fastEval(dst, x, h, extra []float64, f format) (float64, bool) {
 		return 0, false
 	}
 
+	if !(errS < math.Abs(S.hi)/2) {
+		return 0, false // the sign of S is not certain
+	}
+	sgnS := 1
+	if S.hi < 0 {
+		sgnS = -1
+	}
+
 	e := make([]dd, n)
 	var s, A dd
 	sumHD := 0.0
-	nTiny := 0
+	tinySum := 0.0 // bounds the terms e^−d_j with d_j > maxExpD
+	aZero := true  // A is exactly 0: every h_j·d_j is 0
 	for j, v := range x {
 		dh, dl := twoSum(m, -v)
 		D := dd{dh, dl}
-		if h[j] != 0 {
+		if h[j] != 0 && dh != 0 {
 			A = ddAdd(A, ddMulF(D, h[j]))
 			sumHD += math.Abs(h[j]) * dh
+			aZero = false
 		}
 		if j == k {
 			continue
 		}
 		if dh > maxExpD {
-			nTiny++
+			tinySum += math.Ldexp(1, max(tinyExp2(dh), -1074))
 			continue
 		}
 		e[j] = expNeg(D)
@@ -101,14 +111,14 @@ func fastEval(dst, x, h, extra []float64, f format) (float64, bool) {
 	nf := float64(n)
 	errA := (mulFErrU2 + addErrU2*nf) * u2 * sumHD
 	sAbs := s.abs()
-	errs := (expErrU2+addErrU2*nf)*u2*sAbs + float64(nTiny)*expNegTiny
+	errs := (expErrU2+addErrU2*nf)*u2*sAbs + tinySum
 	T := ddAddF(s, 1)
 	errT := errs + addFErrU2*u2*T.abs()
 	inv := ddDiv(dd{1, 0}, T)
 	errInv := inv.abs() * (errT/T.hi + divErrU2*u2)
 
 	var lam dd
-	errLam := float64(nTiny) * expNegTiny // log1p(s) ≤ s
+	errLam := tinySum // log1p(s) ≤ s
 	if s.hi != 0 {
 		var e0 float64
 		lam, e0 = ddLog1p(s)
@@ -121,7 +131,11 @@ func fastEval(dst, x, h, extra []float64, f format) (float64, bool) {
 
 	const slack = 1 + 0x1p-20
 	eta := float64(16*(n+len(extra)+16)) * 0x1p-1074
-	loss, ok := f.decide(L, errL*slack+eta)
+	lossSign := 0 // L = S·log1p(s), s > 0, when A = 0
+	if aZero {
+		lossSign = sgnS
+	}
+	loss, ok := f.decideSigned(L, errL*slack+eta, lossSign)
 	if !ok {
 		return 0, false
 	}
@@ -138,9 +152,19 @@ func fastEval(dst, x, h, extra []float64, f format) (float64, bool) {
 			err2 := math.Abs(h[k])*errq + mulFErrU2*u2*y2.abs()
 			g = ddAdd(y1, y2.neg())
 			errg = err1 + err2 + addErrU2*u2*g.abs()
-		case e[j].hi == 0: // d_j > maxExpD: p_j in [0, 2^−865/T]
+		case e[j].hi == 0: // d_j > maxExpD: p_j in (0, 2^b/T]
+			b := tinyExp2(float64(m - x[j]))
+			if h[j] == 0 {
+				// g_j = p_j·S has the sign of S; it rounds to a zero when
+				// 2^b·|S|/T is below half the least subnormal.
+				if b+ilogbUp(S.abs()+errS)+ilogbUp(inv.abs()+errInv) < f.emin-f.mant-1 {
+					dst[j] = math.Copysign(0, float64(sgnS))
+					continue
+				}
+				return 0, false
+			}
 			g = dd{-h[j], 0}
-			errg = expNegTiny * inv.abs() * (S.abs() + errS)
+			errg = math.Ldexp(1, max(b, -1074)) * (inv.abs() + errInv) * (S.abs() + errS)
 		default:
 			p := ddMul(e[j], inv)
 			errp := e[j].abs()*errInv + inv.abs()*expErrU2*u2*e[j].abs() + mulErrU2*u2*p.abs()
@@ -149,13 +173,46 @@ func fastEval(dst, x, h, extra []float64, f format) (float64, bool) {
 			g = ddAddF(P, -h[j])
 			errg = errP + addFErrU2*u2*g.abs()
 		}
-		v, ok := f.decide(g, errg*slack+eta)
+		sign := 0
+		if j != k && h[j] == 0 {
+			sign = sgnS // g_j = p_j·S
+		}
+		v, ok := f.decideSigned(g, errg*slack+eta, sign)
 		if !ok {
 			return 0, false
 		}
 		dst[j] = v
 	}
 	return loss, true
+}
+
+// tinyExp2 returns b with e^−d ≤ 2^b, for d > 0: d·log2(e) is computed
+// within a relative 2^−52, so shrinking it by 2^−40 before the floor keeps
+// the bound on the safe side.
+func tinyExp2(d float64) int {
+	if d > 1e15 {
+		return -1e15
+	}
+	return -int(math.Floor(d*math.Log2E*(1-0x1p-40))) + 1
+}
+
+// ilogbUp returns b with a ≤ 2^b for a > 0.
+func ilogbUp(a float64) int {
+	_, e := math.Frexp(a) // a < 2^e
+	return e
+}
+
+// decideSigned is decide, and when the sign of the exact value is known
+// (sign ≠ 0) it also decides values whose whole interval lies below half
+// the least subnormal: they round to the zero of that sign.
+func (f format) decideSigned(v dd, err float64, sign int) (float64, bool) {
+	if sign != 0 {
+		half := math.Ldexp(1, f.emin-f.mant) // half the least subnormal
+		if (math.Abs(v.hi)+math.Abs(v.lo)+err)*(1+0x1p-50) < half {
+			return math.Copysign(0, float64(sign)), true
+		}
+	}
+	return f.decide(v, err)
 }
 
 // decide returns the rounding to nearest in f of every value in

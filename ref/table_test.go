@@ -142,6 +142,7 @@ func TestTableRows(t *testing.T) {
 	}
 	before := ReadStats()
 	families := map[string]int{}
+	slowByFamily := map[string]int{}
 	outputs, bad := 0, 0
 	for i := range rows {
 		r := &rows[i]
@@ -149,7 +150,11 @@ func TestTableRows(t *testing.T) {
 			continue
 		}
 		families[r.Family]++
+		fastBefore := ReadStats().FastRows
 		loss, grad, cert := evalRow(r)
+		if ReadStats().FastRows == fastBefore {
+			slowByFamily[r.Family]++
+		}
 		if cert.Kind == Uncertified {
 			t.Errorf("%s: %v", r.ID, cert)
 		}
@@ -172,6 +177,7 @@ func TestTableRows(t *testing.T) {
 	fast := after.FastRows - before.FastRows
 	t.Logf("%d rows, %d outputs, %d misrounded; fast path settled %d of %d rows (%.1f%%), %d trivial; families %v",
 		rowsRun, outputs, bad, fast, rowsRun, 100*float64(fast)/float64(rowsRun), after.Trivial-before.Trivial, families)
+	t.Logf("rows not settled by the fast path, by family: %v", slowByFamily)
 	for _, fam := range []string{"moderate", "wide", "huge", "tiny", "dominant", "offset", "many", "hrow", "masked", "nonfinite",
 		"ties", "zerograd", "smallloss", "overflow", "soverflow"} {
 		if families[fam] == 0 {
