@@ -48,6 +48,9 @@ func to32(c *cases.Case) {
 // fail reports diag for the case c decoded from data.
 func fail(t *testing.T, diag string, c *cases.Case, data []byte) {
 	t.Helper()
+	if why, ok := seedWhy[string(data)]; ok {
+		diag += "\nseed row: " + why
+	}
 	t.Fatalf("%s\ncase: %s\nlogits %x\nh      %x\ninput: %x", diag, caseJSON(c), c.Logits, c.H, data)
 }
 
@@ -354,7 +357,7 @@ func FuzzJSONLines(f *testing.F) {
 	for _, s := range allSeeds(f) {
 		var buf bytes.Buffer
 		if cases.NewEncoder(&buf).Encode(&s.c) == nil {
-			f.Add(buf.Bytes())
+			addSeed(f, buf.Bytes(), s.why)
 		}
 	}
 	for _, s := range []struct{ why, text string }{
@@ -363,7 +366,7 @@ func FuzzJSONLines(f *testing.F) {
 		{"errors: overflow, unknown field, bad label, trailing data", `{"dtype":"float64","logits":[1e400],"h":[1],"label":0}` + "\n" + `{"dtype":"float64","logit":[1],"h":[1],"label":0}` + "\r\n" + `{"dtype":"float64","logits":[1],"h":[1],"label":1.5}` + "\n" + `{"dtype":"float64","logits":[1],"h":[1],"label":0} x`},
 		{"not JSON at all", "\x00\xff{[\"}"},
 	} {
-		f.Add([]byte(s.text))
+		addSeed(f, []byte(s.text), s.why)
 	}
 	all := allImpls()
 	f.Fuzz(func(t *testing.T, data []byte) {
