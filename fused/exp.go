@@ -84,9 +84,16 @@ func expKernel(hi, lo float64) float64 { y, _ := expKernel2(hi, lo); return y }
 // Accuracy: error < ExpMaxULP ulp (1) against the correctly rounded exp.
 // Roundings are forced with explicit float64(...) and math.FMA so that no
 // compiler fusion changes them.
-func expKernel2(hi, lo float64) (y, yLo float64) {
-	if hi < expLow {
-		hi = expLow
+func expKernel2(hi, lo float64) (y, yLo float64) { return expCore(hi, lo, 0) }
+
+// expCore is expKernel2 scaled by 2^kx (kx an integer, hi ≤ 0 when kx > 0):
+// the scaling happens in step 5, so a result that would be subnormal
+// unscaled keeps full precision.
+func expCore(hi, lo, kx float64) (y, yLo float64) {
+	// The lower clamp moves with the scale: e^low·2^kx must still round
+	// to 0 (for kx = 0 it is expLow exactly).
+	if low := float64(expLow - float64(kx*math.Ln2)); hi < low {
+		hi = low
 	}
 	if hi > expHigh {
 		hi = expHigh
@@ -119,8 +126,9 @@ func expKernel2(hi, lo float64) (y, yLo float64) {
 	y = float64(s1 + w)
 	yLo = float64(w - float64(y-s1))
 
-	k1f := float64(math.FMA(kf, 0.5, expShifter) - expShifter)
-	k2f := float64(kf - k1f)
+	ks := float64(kf + kx)
+	k1f := float64(math.FMA(ks, 0.5, expShifter) - expShifter)
+	k2f := float64(ks - k1f)
 	p1 := math.Float64frombits((math.Float64bits(float64(k1f+expShifter)) + 1023) << 52)
 	p2 := math.Float64frombits((math.Float64bits(float64(k2f+expShifter)) + 1023) << 52)
 	return float64(float64(y*p1) * p2), float64(float64(yLo*p1) * p2)

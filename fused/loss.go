@@ -69,11 +69,15 @@ func Loss[T float32 | float64](dst, x, h []T) T {
 // summed ≤ n·hmax·width, S·log1p(s) ≤ n·hmax·17).
 const fastLimit = 0x1p1000
 
+// subnormalWidth bounds m − min x on the fast path: every e_j ≥ e^-700 is
+// then normal (e^-708.4 is not), so p_j·S never loses bits to underflow.
+const subnormalWidth = 700
+
 func loss64(dst, x, h []float64) float64 {
 	n := float64(len(x))
 	sc := scanRow64(x, h)
 	width := float64(sc.m - sc.xmin)
-	if sc.nf != 0 || !(width <= fastLimit) || !(sc.hmax*n <= fastLimit) ||
+	if sc.nf != 0 || !(width <= subnormalWidth) || !(sc.hmax*n <= fastLimit) ||
 		!(float64(sc.hmax*width)*n <= fastLimit) {
 		return slow64(dst, x, h)
 	}
@@ -82,17 +86,18 @@ func loss64(dst, x, h []float64) float64 {
 	inv := inv1p(sHi, sLo)
 	gradRow64(dst, h, inv, sc.sHi, sc.sLo)
 	dst[k] = gradMax(h[k], inv, sHi, sLo, sc.sHi, sc.sLo, 1)
-	return combineLoss(sHi, sLo, sc.sHi, sc.sLo, pHi, pLo, 1)
+	lgHi, lgLo := log1pDD(sHi, sLo)
+	return combineLoss(lgHi, lgLo, sc.sHi, sc.sLo, pHi, pLo, 1)
 }
 
-// combineLoss returns L = S·log1p(s)·τ − P rounded once from double words
-// (S, log1p(s) and P each to 2^-56 or better): within 0.5 ulp plus the
-// error of s itself (< 2^-55 relative from the exp kernel's double words).
-func combineLoss(sHi, sLo, bigSHi, bigSLo, pHi, pLo, tau float64) float64 {
-	lgHi, lgLo := log1pDD(sHi, sLo)
+// combineLoss returns L = S·lg·f − P rounded once from double words
+// (S, lg = log1p(s) and P each to 2^-56 or better; f a power of two): within
+// 0.5 ulp plus the error of s itself (< 2^-55 relative from the exp
+// kernel's double words).
+func combineLoss(lgHi, lgLo, bigSHi, bigSLo, pHi, pLo, f float64) float64 {
 	th := float64(bigSHi * lgHi)
 	tl := float64(math.FMA(bigSHi, lgHi, -th) + float64(float64(bigSHi*lgLo)+float64(bigSLo*lgHi)))
-	th, tl = float64(th*tau), float64(tl*tau)
+	th, tl = float64(th*f), float64(tl*f)
 	a, b := twoSum(th, -pHi)
 	return float64(a + float64(float64(b+tl)-pLo))
 }
@@ -128,10 +133,13 @@ func gradMax(hk, inv, sHi, sLo, bigSHi, bigSLo, sigma float64) float64 {
 }
 
 // slow64 is the general scalar path: non-finite logits, and inputs whose
-// intermediates could overflow, rescaled by powers of two: x − m is formed
-// halved (τ = 1/2) when it could overflow, h and S scaled by σ = 2^-64 when
-// they are huge; the loss is accumulated in units of τ·σ and scaled back
-// once at the end, so it overflows only when the exact value does.
+// intermediates could overflow or underflow, rescaled by powers of two
+// (exact): x − m is formed halved (τ = 1/2) when it could overflow; h and S
+// are scaled by σ = 2^-64 when they are huge; when some exp(x_j − m) could
+// be subnormal (width > 700) every e_j is kept as e'_j = e_j·ρ, ρ = 2^600,
+// so that p_j·S keeps full precision where p_j underflows but p_j·S does
+// not. The loss is accumulated in units of τ·σ and scaled back once at the
+// end, so it overflows only when the exact value does.
 func slow64(dst, x, h []float64) float64 {
 	m, k := math.Inf(-1), -1
 	xmin := math.Inf(1)
@@ -149,10 +157,15 @@ func slow64(dst, x, h []float64) float64 {
 	if k < 0 {
 		return fillNaN(dst)
 	}
-	tau, sigma := 1.0, 1.0
-	if !(float64(m-xmin) <= fastLimit) {
+	tau, sigma, rhoExp := 1.0, 1.0, 0.0
+	width := float64(m - xmin)
+	if !(width <= fastLimit) {
 		tau = 0.5
 	}
+	if !(width <= subnormalWidth) {
+		rhoExp = 600
+	}
+	rho := math.Ldexp(1, int(rhoExp))
 	hmax := 0.0
 	for _, v := range h {
 		hmax = math.Max(hmax, math.Abs(v))
@@ -178,17 +191,17 @@ func slow64(dst, x, h []float64) float64 {
 			continue
 		}
 		dh, dl := twoSum(float64(v*tau), float64(-m*tau))
-		var ex float64
+		var ex, exLo float64
 		switch {
 		case tau == 1:
-			ex = expKernel(dh, dl)
-		case dh >= -400:
-			ex = expKernel(2*dh, 2*dl)
+			ex, exLo = expCore(dh, dl, rhoExp)
+		case dh >= -600:
+			ex, exLo = expCore(2*dh, 2*dl, rhoExp)
 		}
 		dst[j] = ex
 		if j != k {
 			sHi, e = twoSum(sHi, ex)
-			sLo = float64(sLo + e)
+			sLo = float64(sLo + float64(e+exLo))
 		}
 		ph := float64(hs * dh)
 		pl := float64(math.FMA(hs, dh, -ph) + float64(hs*dl))
@@ -204,20 +217,37 @@ func slow64(dst, x, h []float64) float64 {
 		pHi, e = twoSum(pHi, ph)
 		pLo = float64(pLo + float64(e+pl))
 	}
-	inv := inv1p(sHi, sLo)
+	// s' = s·ρ. Unscaled, s is normal unless s < 2^-968; then 1 + s = 1
+	// and log1p(s) = s to 2^-968, so the loss uses s' directly.
+	sHiS, sLoS := sHi, sLo
+	tiny := sHi < 0x1p-368*rho
+	if rhoExp != 0 && !tiny {
+		sHi, sLo = float64(sHi/rho), float64(sLo/rho)
+	}
+	inv := 1.0
+	if !tiny {
+		inv = inv1p(sHi, sLo)
+	}
+	unscale := float64(1 / rho / sigma)
 	for j := range dst {
 		if dst[j] == 0 {
 			dst[j] = -h[j]
 			continue
 		}
+		a := float64(dst[j] * inv) // p_j·ρ
+		var qs float64             // q_j·ρ
 		if j == k {
-			dst[j] = gradMax(h[j], inv, sHi, sLo, SHi, SLo, sigma)
-			continue
+			qs = math.FMA(sHiS, inv, float64(sLoS*inv))
+		} else {
+			qs = float64(rho - a)
 		}
-		p := float64(dst[j] * inv)
-		q := float64(1 - p)
 		hs := float64(h[j] * sigma)
 		t := float64(float64(SHi-hs) + SLo)
+		if math.Abs(t) <= 0x1p400 && math.Abs(hs) <= 0x1p400 || rhoExp == 0 {
+			dst[j] = float64(math.FMA(a, t, -float64(hs*qs)) * unscale)
+			continue
+		}
+		p, q := float64(a/rho), float64(qs/rho)
 		dst[j] = float64(math.FMA(p, t, -float64(hs*q)) / sigma)
 	}
 	switch {
@@ -229,8 +259,16 @@ func slow64(dst, x, h []float64) float64 {
 		return math.Inf(-1)
 	}
 	// In units of κ = τ·σ: T = S·lg·τ, L = (T − P)/κ.
-	l := combineLoss(sHi, sLo, SHi, SLo, pHi, pLo, tau)
-	return float64(l / tau / sigma)
+	var lgHi, lgLo float64
+	f := tau
+	if tiny {
+		lgHi, lgLo = sHiS, sLoS
+		f = tau / rho
+	} else {
+		lgHi, lgLo = log1pDD(sHi, sLo)
+	}
+	l := combineLoss(lgHi, lgLo, SHi, SLo, pHi, pLo, f)
+	return float64(float64(l/tau) / sigma)
 }
 
 func fillNaN[T float32 | float64](dst []T) T {

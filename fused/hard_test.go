@@ -1,0 +1,48 @@
+package fused_test
+
+import (
+	"math"
+	"testing"
+
+	"infogain/cases"
+)
+
+// hardCases are hand-made rows at the edges of the method (DESIGN §3), each
+// checked against ref with the same bounds as the generated families.
+var hardCases = []struct {
+	x, h []float64
+	why  string
+}{
+	{[]float64{37.42994775023705, 0}, []float64{1, 0}, "DESIGN §3: the tail gradient −5.55e-17 must survive (complement q_k)"},
+	{[]float64{1e16, 1e16, 1e16}, []float64{1, 0, 0}, "uniform logits at 1e16: loss log 3, not 2"},
+	{[]float64{0, -740}, []float64{1e15, 0}, "p_1 subnormal, S large: g_1 = p_1·S is normal"},
+	{[]float64{0, -744.5}, []float64{1e300, 1e300}, "p_1 near the least subnormal, S huge"},
+	{[]float64{0, -40}, []float64{1, 0}, "tiny loss log1p(e^-40) ≈ 4e-18"},
+	{[]float64{0, -750}, []float64{1, 0}, "loss log1p(e^-750) underflows to 0 exactly"},
+	{[]float64{1.6e308, -1.6e308}, []float64{0.5, 0.5}, "x − m overflows: halved differences"},
+	{[]float64{1.6e308, -1.6e308}, []float64{1, 0}, "x − m overflows, h on the max: loss 0, tail gradient"},
+	{[]float64{3, 1, -2}, []float64{1.5e308, 1.5e308, 0}, "S overflows while every g_j is finite"},
+	{[]float64{3, 1, -2}, []float64{1e308, -1e308, 1e308}, "signed h with huge entries: S − h_j overflows in part"},
+	{[]float64{math.Inf(-1), 0, 1}, []float64{0, 1, 1}, "masking: h = 0 on a −Inf logit contributes 0"},
+	{[]float64{math.Inf(-1), 0, 1}, []float64{1, 1, 0}, "h > 0 on a −Inf logit: loss +Inf, g = −h there"},
+	{[]float64{5}, []float64{3}, "C = 1: loss 0, gradient 0"},
+	{[]float64{0, 0x1p-1074, -0x1p-1074}, []float64{1, 1, 1}, "subnormal differences"},
+	{[]float64{1, 1, 1, 1, 1}, []float64{1, 1e-30, 0, 0, 0}, "concentrated h: S − h_0 = 1e-30 must not be lost"},
+	{[]float64{2, 0, 0, 0, 0, 0, 0}, []float64{1, -1, 1, -1, 1, -1, 1e-20}, "signed h cancelling in S"},
+	{[]float64{700, -700, 0, 1}, []float64{0.25, 0.25, 0.25, 0.25}, "width 1400: slow path with normal e only at the top"},
+}
+
+// TestHardCases checks hardCases in float64 (and float32 where the values
+// are float32) against ref with the accuracy constants.
+func TestHardCases(t *testing.T) {
+	for i, hc := range hardCases {
+		for _, dt := range []cases.DType{cases.Float64, cases.Float32} {
+			c := cases.Case{ID: "hard/" + string(rune('a'+i)), DType: dt, Logits: hc.x, H: hc.h}
+			if c.Validate() != nil {
+				continue // not float32 values
+			}
+			var w familyWorst
+			t.Run(hc.why, func(t *testing.T) { checkCase(t, &c, &w) })
+		}
+	}
+}
