@@ -2,6 +2,7 @@ package cases
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"strings"
@@ -37,6 +38,13 @@ func FuzzDecode(f *testing.F) {
 		f.Add([]byte(m.line + "\n" + goodLine))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// The scanner must accept nothing that is not JSON.
+		if _, err := ParseCase(data); err == nil && !json.Valid(data) {
+			t.Fatalf("ParseCase accepted invalid JSON %q", data)
+		}
+		if _, err := DecodeResult(data); err == nil && !json.Valid(data) {
+			t.Fatalf("DecodeResult accepted invalid JSON %q", data)
+		}
 		d := NewDecoder(bytes.NewReader(data))
 		// Every call consumes a line, so there are at most lines+1 calls.
 		for calls := 0; calls <= bytes.Count(data, []byte("\n"))+1; calls++ {

@@ -187,11 +187,12 @@ func appendDoubling(buf, frag []byte, limit int) []byte {
 // format and validates the result. On error the returned case carries the
 // line's id when it could be read, and nothing else.
 func ParseCase(line []byte) (Case, error) {
-	c, err := parseCase(line)
+	s := string(line)
+	c, err := parseCase(s)
 	if err != nil {
 		id := c.ID
 		if id == "" {
-			id = peekID(line)
+			id = peekID(s)
 		}
 		return Case{ID: id}, err
 	}
@@ -201,20 +202,29 @@ func ParseCase(line []byte) (Case, error) {
 	return c, nil
 }
 
-// peekID recovers the id of a line whose error came before its "id" field,
-// when the line is at least valid JSON.
-func peekID(line []byte) string {
-	var v struct {
-		ID json.RawMessage `json:"id"`
-	}
-	if json.Unmarshal(line, &v) != nil {
-		return ""
-	}
+var errFound = errors.New("found")
+
+// peekID recovers the id of a line whose error came before its "id" field:
+// it skips the other fields, so it succeeds when the line is valid JSON up
+// to the id.
+func peekID(s string) string {
+	p := &scanner{s: s}
 	var id string
-	if json.Unmarshal(v.ID, &id) != nil {
-		return ""
+	err := p.object(func(key string) error {
+		if key == "id" && p.peek() == '"' {
+			v, err := p.str()
+			if err != nil {
+				return err
+			}
+			id = v
+			return errFound
+		}
+		return p.skip(0)
+	})
+	if err == errFound {
+		return id
 	}
-	return id
+	return ""
 }
 
 // numTok is a value of "logits" or "h" as written: a JSON number or one of
@@ -233,61 +243,46 @@ const (
 	fieldLabel
 )
 
-func parseCase(line []byte) (Case, error) {
+var caseFields = map[string]int{
+	"id": fieldID, "family": fieldFamily, "dtype": fieldDType,
+	"logits": fieldLogits, "h": fieldH, "label": fieldLabel,
+}
+
+func parseCase(s string) (Case, error) {
 	var c Case
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
-	if err := expectDelim(dec, '{', "a JSON object"); err != nil {
-		return c, err
-	}
+	p := &scanner{s: s}
 	var seen int
 	var logits, h []numTok
-	for dec.More() {
-		key, err := objectKey(dec)
-		if err != nil {
-			return c, err
-		}
-		var bit int
-		switch key {
-		case "id":
-			bit = fieldID
-			c.ID, err = stringValue(dec, key)
-		case "family":
-			bit = fieldFamily
-			c.Family, err = stringValue(dec, key)
-		case "dtype":
-			bit = fieldDType
-			var s string
-			s, err = stringValue(dec, key)
-			c.DType = DType(s)
-		case "logits":
-			bit = fieldLogits
-			logits, err = numArray(dec, key)
-		case "h":
-			bit = fieldH
-			h, err = numArray(dec, key)
-		case "label":
-			bit = fieldLabel
-			c.Label, err = intValue(dec, key)
-		default:
-			return c, fmt.Errorf("unknown field %q (want id, family, dtype, logits, h, label)", key)
+	err := p.object(func(key string) error {
+		bit, ok := caseFields[key]
+		if !ok {
+			return fmt.Errorf("unknown field %q (want id, family, dtype, logits, h, label)", key)
 		}
 		if seen&bit != 0 {
-			return c, fmt.Errorf("duplicate field %q", key)
+			return fmt.Errorf("duplicate field %q", key)
 		}
 		seen |= bit
-		if err != nil {
-			return c, err
+		var err error
+		switch bit {
+		case fieldID:
+			c.ID, err = stringValue(p, key)
+		case fieldFamily:
+			c.Family, err = stringValue(p, key)
+		case fieldDType:
+			var dt string
+			dt, err = stringValue(p, key)
+			c.DType = DType(dt)
+		case fieldLogits:
+			logits, err = numArray(p, key)
+		case fieldH:
+			h, err = numArray(p, key)
+		case fieldLabel:
+			c.Label, err = intValue(p, key)
 		}
-	}
-	if err := expectDelim(dec, '}', "end of object"); err != nil {
+		return err
+	})
+	if err != nil {
 		return c, err
-	}
-	if tok, err := dec.Token(); err != io.EOF {
-		if err != nil {
-			return c, err
-		}
-		return c, fmt.Errorf("trailing data after the object: %v", tok)
 	}
 	for _, f := range []struct {
 		bit  int
@@ -297,7 +292,6 @@ func parseCase(line []byte) (Case, error) {
 			return c, fmt.Errorf("missing field %q", f.name)
 		}
 	}
-	var err error
 	if c.Logits, err = convert(logits, c.DType, "logits"); err != nil {
 		return c, err
 	}
@@ -307,122 +301,92 @@ func parseCase(line []byte) (Case, error) {
 	return c, nil
 }
 
-func expectDelim(dec *json.Decoder, want json.Delim, what string) error {
-	tok, err := dec.Token()
+func stringValue(p *scanner, key string) (string, error) {
+	if p.peek() != '"' {
+		return "", fmt.Errorf("%s: got %s, want a string", key, p.describe())
+	}
+	v, err := p.str()
 	if err != nil {
-		if err == io.EOF {
-			return fmt.Errorf("unexpected end of line, want %s", what)
-		}
-		return err
+		return "", fmt.Errorf("%s: %w", key, err)
 	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("got %s, want %s", describe(tok), what)
-	}
-	return nil
+	return v, nil
 }
 
-func objectKey(dec *json.Decoder) (string, error) {
-	tok, err := dec.Token()
+func intValue(p *scanner, key string) (int, error) {
+	if c := p.peek(); c != '-' && !isDigit(c) {
+		return 0, fmt.Errorf("%s: got %s, want an integer", key, p.describe())
+	}
+	n, err := p.number()
 	if err != nil {
-		return "", err
+		return 0, fmt.Errorf("%s: %w", key, err)
 	}
-	key, ok := tok.(string)
-	if !ok {
-		return "", fmt.Errorf("got %s, want a field name", describe(tok))
-	}
-	return key, nil
-}
-
-func value(dec *json.Decoder, key string) (json.Token, error) {
-	tok, err := dec.Token()
-	if err == io.EOF {
-		return nil, fmt.Errorf("%s: unexpected end of line", key)
-	}
-	return tok, err
-}
-
-func stringValue(dec *json.Decoder, key string) (string, error) {
-	tok, err := value(dec, key)
-	if err != nil {
-		return "", err
-	}
-	s, ok := tok.(string)
-	if !ok {
-		return "", fmt.Errorf("%s: got %s, want a string", key, describe(tok))
-	}
-	return s, nil
-}
-
-func intValue(dec *json.Decoder, key string) (int, error) {
-	tok, err := value(dec, key)
-	if err != nil {
-		return 0, err
-	}
-	n, ok := tok.(json.Number)
-	if !ok {
-		return 0, fmt.Errorf("%s: got %s, want an integer", key, describe(tok))
-	}
-	v, err := strconv.Atoi(string(n))
+	v, err := strconv.Atoi(n)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %s is not an integer in range", key, n)
 	}
 	return v, nil
 }
 
-func numArray(dec *json.Decoder, key string) ([]numTok, error) {
-	tok, err := value(dec, key)
-	if err != nil {
-		return nil, err
+// numValue reads a number or one of the strings "inf", "-inf", "nan": the
+// value key[idx], or key itself when idx < 0 (named in errors only, as
+// formatting it for every element would cost more than the parse).
+func numValue(p *scanner, key string, idx int) (numTok, error) {
+	where := func() string {
+		if idx < 0 {
+			return key
+		}
+		return fmt.Sprintf("%s[%d]", key, idx)
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return nil, fmt.Errorf("%s: got %s, want an array", key, describe(tok))
+	switch c := p.peek(); {
+	case c == '"':
+		v, err := p.str()
+		if err != nil {
+			return numTok{}, fmt.Errorf("%s: %w", where(), err)
+		}
+		if v != "inf" && v != "-inf" && v != "nan" {
+			return numTok{}, fmt.Errorf("%s: string %q, want a number or \"inf\", \"-inf\", \"nan\"", where(), v)
+		}
+		return numTok{s: v, special: true}, nil
+	case c == '-' || isDigit(c):
+		n, err := p.number()
+		if err != nil {
+			return numTok{}, fmt.Errorf("%s: %w", where(), err)
+		}
+		return numTok{s: n}, nil
+	case c == 0:
+		return numTok{}, fmt.Errorf("%s: %w", where(), errEnd)
+	default:
+		return numTok{}, fmt.Errorf("%s: got %s, want a number", where(), p.describe())
 	}
+}
+
+func numArray(p *scanner, key string) ([]numTok, error) {
+	if p.peek() != '[' {
+		return nil, fmt.Errorf("%s: got %s, want an array", key, p.describe())
+	}
+	p.i++
 	vals := []numTok{}
-	for dec.More() {
-		tok, err := value(dec, key)
+	if p.peek() == ']' {
+		p.i++
+		return vals, nil
+	}
+	for {
+		t, err := numValue(p, key, len(vals))
 		if err != nil {
 			return nil, err
 		}
-		switch v := tok.(type) {
-		case json.Number:
-			vals = append(vals, numTok{s: string(v)})
-		case string:
-			if v != "inf" && v != "-inf" && v != "nan" {
-				return nil, fmt.Errorf("%s[%d]: string %q, want a number or \"inf\", \"-inf\", \"nan\"", key, len(vals), v)
-			}
-			vals = append(vals, numTok{s: v, special: true})
-		default:
-			return nil, fmt.Errorf("%s[%d]: got %s, want a number", key, len(vals), describe(tok))
-		}
+		vals = append(vals, t)
 		if len(vals) > MaxClasses {
 			return nil, fmt.Errorf("%s: more than MaxClasses = %d values", key, MaxClasses)
 		}
-	}
-	if err := expectDelim(dec, ']', "end of array"); err != nil {
-		return nil, fmt.Errorf("%s: %v", key, err)
-	}
-	return vals, nil
-}
-
-func describe(tok json.Token) string {
-	switch v := tok.(type) {
-	case nil:
-		return "null"
-	case json.Delim:
-		switch v {
-		case '{', '}':
-			return "an object"
-		default:
-			return "an array"
+		more, err := p.next(']', "an array element")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
 		}
-	case string:
-		return "a string"
-	case json.Number:
-		return "a number"
-	case bool:
-		return "a boolean"
+		if !more {
+			return vals, nil
+		}
 	}
-	return fmt.Sprintf("%T", tok)
 }
 
 func convert(toks []numTok, dt DType, key string) ([]float64, error) {
@@ -589,69 +553,40 @@ func (e *Encoder) EncodeResult(r *Result) error {
 // field is an error.
 func DecodeResult(line []byte) (Result, error) {
 	var r Result
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.UseNumber()
-	if err := expectDelim(dec, '{', "a JSON object"); err != nil {
-		return r, err
-	}
+	p := &scanner{s: string(line)}
 	seen := map[string]bool{}
-	for dec.More() {
-		key, err := objectKey(dec)
-		if err != nil {
-			return r, err
-		}
+	err := p.object(func(key string) error {
 		if seen[key] {
-			return r, fmt.Errorf("duplicate field %q", key)
+			return fmt.Errorf("duplicate field %q", key)
 		}
 		seen[key] = true
+		var err error
 		switch key {
 		case "id":
-			r.ID, err = stringValue(dec, key)
+			r.ID, err = stringValue(p, key)
 		case "error":
-			r.Err, err = stringValue(dec, key)
+			r.Err, err = stringValue(p, key)
 		case "certified":
-			r.Certified, err = stringValue(dec, key)
+			r.Certified, err = stringValue(p, key)
 		case "loss":
-			var tok json.Token
-			if tok, err = value(dec, key); err != nil {
-				break
-			}
 			var t numTok
-			switch v := tok.(type) {
-			case json.Number:
-				t = numTok{s: string(v)}
-			case string:
-				if v != "inf" && v != "-inf" && v != "nan" {
-					return r, fmt.Errorf("loss: string %q, want a number or \"inf\", \"-inf\", \"nan\"", v)
+			if t, err = numValue(p, key, -1); err == nil {
+				if r.Loss, err = parseValue(t, Float64); err != nil {
+					err = fmt.Errorf("loss = %s: %v", t.s, err)
 				}
-				t = numTok{s: v, special: true}
-			default:
-				return r, fmt.Errorf("loss: got %s, want a number", describe(tok))
-			}
-			if r.Loss, err = parseValue(t, Float64); err != nil {
-				err = fmt.Errorf("loss = %s: %v", t.s, err)
 			}
 		case "grad":
 			var toks []numTok
-			if toks, err = numArray(dec, key); err == nil {
+			if toks, err = numArray(p, key); err == nil {
 				r.Grad, err = convert(toks, Float64, key)
 			}
 		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
+			err = p.skip(0)
 		}
-		if err != nil {
-			return r, err
-		}
-	}
-	if err := expectDelim(dec, '}', "end of object"); err != nil {
+		return err
+	})
+	if err != nil {
 		return r, err
-	}
-	if tok, err := dec.Token(); err != io.EOF {
-		if err != nil {
-			return r, err
-		}
-		return r, fmt.Errorf("trailing data after the object: %v", tok)
 	}
 	switch {
 	case !seen["id"]:

@@ -349,6 +349,21 @@ var malformed = []struct {
 	{`{"dtype":"float64","logits":[1,2,"id":"late"}`, `logits[2]: string "id"`, "", "id after a syntax error cannot be read"},
 	{`{"dtype":"float64","logits":[1,2],"h":[0,1],"label":5,"id":"late"}`, "out of range", "late", "id after the fields, recovered"},
 	{`{"dtype":"float64","logits":[1,2],"h":[0,1],"label":"x","id":"late"}`, "label: got a string", "late", "id recovered by peekID after a parse error"},
+	{`{"ID":"x","dtype":"float64","logits":[1,2],"h":[0,1],"label":1}`, `unknown field "ID"`, "", "peekID matches the key exactly too"},
+	{`{"id":"a\qb","dtype":"float64","logits":[1],"h":[1],"label":0}`, "invalid escape", "", "bad escape in a string"},
+	{`{"id":"a\u12","dtype":"float64","logits":[1],"h":[1],"label":0}`, "invalid \\u escape", "", "short \\u escape"},
+	{"{\"id\":\"a\tb\",\"dtype\":\"float64\",\"logits\":[1],\"h\":[1],\"label\":0}", "control character", "", "raw tab inside a string"},
+	{`{"id":"t","dtype":"float64","logits":[1.],"h":[1],"label":0}`, "in a number", "t", "no digit after the point"},
+	{`{"id":"t","dtype":"float64","logits":[.5],"h":[1],"label":0}`, "logits[0]: got invalid character '.'", "t", "no digit before the point"},
+	{`{"id":"t","dtype":"float64","logits":[1e],"h":[1],"label":0}`, "in a number", "t", "empty exponent"},
+	{`{"id":"t","dtype":"float64","logits":[+1],"h":[1],"label":0}`, "got invalid character '+'", "t", "a plus sign is not JSON"},
+	{`{"id":"t","dtype":"float64","logits":[-],"h":[1],"label":0}`, "in a number", "t", "a lone minus"},
+	{`{"id":"t","dtype":"float64","logits":[1,],"h":[1],"label":0}`, "logits[1]: got invalid character ']'", "t", "trailing comma"},
+	{`{"id":"t","dtype":"float64","logits":[1 2],"h":[1],"label":0}`, "want ',' or ']'", "t", "missing comma"},
+	{`{"id":"t" "dtype":"float64"}`, "want ',' or '}'", "t", "missing comma between fields"},
+	{`{"id":"t",}`, "want a field name", "t", "trailing comma in the object"},
+	{`{id:"t"}`, "want a field name", "", "unquoted key"},
+	{`{"id":"t","dtype":"float64","logits":[NaN],"h":[1],"label":0}`, "logits[0]: got invalid character 'N'", "t", "bare NaN is not JSON"},
 }
 
 func TestDecodeMalformed(t *testing.T) {
@@ -370,6 +385,25 @@ func TestDecodeMalformed(t *testing.T) {
 		}
 		if _, err := d.Next(); err != io.EOF {
 			t.Errorf("%s: at the end err = %v, want io.EOF", tt.why, err)
+		}
+	}
+}
+
+func TestDecodeStrings(t *testing.T) {
+	for _, tt := range []struct {
+		json, want, why string
+	}{
+		{`"plain/0001"`, "plain/0001", "no escapes: taken as is"},
+		{`"a\"b\\c\/d"`, `a"b\c/d`, "simple escapes"},
+		{`"\u00e9\ud83d\ude00"`, "é😀", "\\u escapes and a surrogate pair"},
+		{`"é"`, "é", "raw UTF-8"},
+		{"\"\xff\"", "\ufffd", "invalid UTF-8 becomes U+FFFD, as in encoding/json"},
+		{`"\ud800"`, "\ufffd", "a lone surrogate becomes U+FFFD, as in encoding/json"},
+	} {
+		line := `{"id":` + tt.json + `,"dtype":"float64","logits":[1],"h":[1],"label":0}`
+		c, err := ParseCase([]byte(line))
+		if err != nil || c.ID != tt.want {
+			t.Errorf("%s: id %q, %v; want %q", tt.why, c.ID, err, tt.want)
 		}
 	}
 }
