@@ -264,7 +264,9 @@ func genTinyDiff(g *gen, i int) Case {
 		for j := range x {
 			x[j] = g.ulpsUp(base, g.intn(5))
 		}
-		x[g.intn(C)] = g.ulpsUp(base, 1+g.intn(4)) // at least one 1–4 ulps off
+		// Pin the extremes: one at base, one 1–4 ulps above it.
+		ends := g.distinct(C, 2)
+		x[ends[0]], x[ends[1]] = base, g.ulpsUp(base, 1+g.intn(4))
 	case 2: // small multiples of the least subnormal, either sign
 		for j := range x {
 			x[j] = float64(g.intn(17)-8) * g.l.minSub
