@@ -169,7 +169,8 @@ func FamilyNames() []string {
 // the same arguments give the same cases, bit for bit, on every platform.
 // Ids are "family/0000", "family/0001", …. Each family draws from its own
 // PCG stream (seed, FNV-1a hash of the name), so families with the same seed
-// are independent. It errors for an unknown family or dtype or n < 0.
+// are independent. It errors for an unknown family or dtype or n < 0, and
+// panics if a generator produced an invalid case (a bug in this package).
 func Generate(family string, seed uint64, dt DType, n int) ([]Case, error) {
 	f, ok := lookupFamily(family)
 	if !ok {

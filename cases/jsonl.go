@@ -15,7 +15,10 @@ import (
 //
 //	{"id":"dominant/0007","family":"dominant","dtype":"float64","logits":[37.42994775023705,0],"h":[1,0],"label":0}
 //
-// Reading rules (Decoder):
+// Reading rules (Decoder, ParseCase):
+//   - Each line is one JSON object under RFC 8259's strict syntax (no NaN or
+//     Infinity literals, no trailing commas, no comments); blank lines are
+//     skipped.
 //   - Field names are matched exactly (case-sensitive); an unknown or a
 //     repeated field is an error, so that a misspelt "logit" or "H" is caught
 //     instead of read as a missing field. "id" and "family" are optional.
@@ -29,6 +32,8 @@ import (
 //     'g', -1, 32), 64) with f = ParseFloat(s, 32) ("0.1" denotes
 //     float32(0.1)); anything else is "not a float32 value".
 //   - "label" is a JSON integer (no fraction, no exponent).
+//   - "id", "family" and "dtype" are JSON strings; escapes are decoded and
+//     invalid UTF-8 becomes U+FFFD, as with encoding/json.
 //   - The decoded case must pass Case.Validate (non-finite h is an error).
 //
 // Writing (Encoder) uses the shortest form that reads back to the same bits:
@@ -37,7 +42,8 @@ import (
 // back as math.NaN().
 
 // MaxLineBytes bounds the length of one line, newline excluded. A longer line
-// is skipped without being held in memory and reported as a LineError. 64 MiB
+// is reported as a LineError and skipped: at most MaxLineBytes of it is ever
+// buffered, the rest is read and dropped in 64 KiB pieces. 64 MiB
 // holds a float64 case of about 2.5 million classes in shortest form (at most
 // 25 bytes per value), far more than the many-classes family uses.
 const MaxLineBytes = 64 << 20
