@@ -109,3 +109,30 @@ func TestExpAccuracy(t *testing.T) {
 	}
 	t.Logf("worst %d ulp at x = %v", worst, worstX)
 }
+
+// TestExpKernel32 checks expKernel32 against bigExp on [−700, 0] with the
+// bound exp32MaxRel, and its clamp below −700.
+func TestExpKernel32(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	n := 20000
+	if testing.Short() {
+		n = 3000
+	}
+	var worst float64
+	for i := 0; i < n; i++ {
+		d := -700 * rng.Float64()
+		if i%4 == 0 {
+			d = -rng.Float64() * 1e-3
+		}
+		want := bigExp(d)
+		rel := math.Abs(expKernel32(d)-want) / want
+		worst = math.Max(worst, rel)
+		if rel > exp32MaxRel {
+			t.Errorf("expKernel32(%v) = %v, want %v: relative error %.3g > exp32MaxRel", d, expKernel32(d), want, rel)
+		}
+	}
+	if got, want := expKernel32(-1e30), expKernel32(exp32Low); got != want {
+		t.Errorf("expKernel32(-1e30) = %v, want the clamped e^-700 = %v", got, want)
+	}
+	t.Logf("worst relative error %.3g = 2^%.1f", worst, math.Log2(worst))
+}

@@ -11,3 +11,10 @@ func expSliceSIMD(dst, x []float64) {
 		dst[j] = exp(v)
 	}
 }
+
+// exp32SliceSIMD is the pure-Go kernel where no vector kernel is built.
+func exp32SliceSIMD(dst, x []float64) {
+	for j, v := range x {
+		dst[j] = expKernel32(v)
+	}
+}

@@ -7,7 +7,8 @@ import "math"
 // exp(x_j − m) is off by at most 745·2^-53 < 2^-43 relative where it is not
 // 0 anyway), and the sums s and P = Σ h_j (x_j − m) are plain float64 lane
 // sums (relative error ≤ C·2^-53 < 2^-29 for C ≤ 2^24, against float32's
-// 2^-24). Only S = Σ h_j stays a double word, because S − h_j must not lose
+// 2^-24). The exponential is expKernel32, accurate to exp32MaxRel = 2^-40
+// (far below float32's 2^-24) and cheaper than the float64 kernel. Only S = Σ h_j stays a double word, because S − h_j must not lose
 // the tail of a concentrated h.
 
 func scanRow32Go(x, h []float32) scan64 {
@@ -45,7 +46,7 @@ func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, j0 int) {
 	for j := j0; j < len(x); j++ {
 		l := j & 3
 		d := float64(float64(x[j]) - mm)
-		ex := expKernel(d, 0)
+		ex := expKernel32(d)
 		e[j] = ex
 		if j == k {
 			ex = 0

@@ -2,7 +2,10 @@
 
 package fused
 
-import "simd/archsimd"
+import (
+	"math"
+	"simd/archsimd"
+)
 
 // The vector loops: the same operations as the pure-Go lanes of row64.go,
 // row32.go and exp.go on Float64x4 (AVX2 + FMA), four lanes at a time; the
@@ -89,11 +92,41 @@ func expVec2(hi, lo f64x4) (y, yLo f64x4) {
 	return y.Mul(p1).Mul(p2), yLo.Mul(p1).Mul(p2)
 }
 
+// expVec32 is expKernel32 on four lanes.
+func expVec32(d f64x4) f64x4 {
+	shifter := bc(expShifter)
+	d = d.Max(bc(exp32Low))
+	kf := d.MulAdd(bc(log2E), shifter).Sub(shifter)
+	r := kf.MulAdd(bc(-math.Ln2), d)
+	q := r.MulAdd(bc(ec11), bc(ec10))
+	q = q.MulAdd(r, bc(ec9))
+	q = q.MulAdd(r, bc(ec8))
+	q = q.MulAdd(r, bc(ec7))
+	q = q.MulAdd(r, bc(ec6))
+	q = q.MulAdd(r, bc(ec5))
+	q = q.MulAdd(r, bc(ec4))
+	q = q.MulAdd(r, bc(ec3))
+	q = q.MulAdd(r, bc(ec2))
+	one := bc(1)
+	q = q.MulAdd(r, one)
+	q = q.MulAdd(r, one)
+	p := kf.Add(shifter).AsInt64x4().Add(archsimd.BroadcastInt64x4(1023)).ShiftAllLeft(52).AsFloat64x4()
+	return q.Mul(p)
+}
+
 // expSliceSIMD writes exp(x[j]) into dst[j] (len(x) multiple of 4), for tests.
 func expSliceSIMD(dst, x []float64) {
 	zero := bc(0)
 	for j := 0; j+4 <= len(x); j += 4 {
 		expVec(archsimd.LoadFloat64x4Slice(x[j:]), zero).StoreSlice(dst[j:])
+	}
+}
+
+// exp32SliceSIMD writes expKernel32(x[j]) into dst[j] (len(x) multiple
+// of 4), for tests.
+func exp32SliceSIMD(dst, x []float64) {
+	for j := 0; j+4 <= len(x); j += 4 {
+		expVec32(archsimd.LoadFloat64x4Slice(x[j:])).StoreSlice(dst[j:])
 	}
 }
 
@@ -222,7 +255,7 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) 
 			v := archsimd.LoadFloat32x4Slice(x[j:]).ConvertToFloat64()
 			hv := archsimd.LoadFloat32x4Slice(h[j:]).ConvertToFloat64()
 			d := v.Sub(mm)
-			ex := expVec(d, zero)
+			ex := expVec32(d)
 			ex.StoreSlice(e[j:])
 			if j == kb {
 				ex = ex.Mul(km)

@@ -26,6 +26,14 @@ func TestSIMDMatchesGo(t *testing.T) {
 		}
 	}
 
+	got32 := make([]float64, len(xs))
+	exp32SliceSIMD(got32, xs)
+	for j, x := range xs {
+		if want := expKernel32(x); math.Float64bits(got32[j]) != math.Float64bits(want) {
+			t.Errorf("vector expKernel32(%v [%x]) = %v [%x], pure Go %v [%x]", x, x, got32[j], got32[j], want, want)
+		}
+	}
+
 	n := 40
 	if testing.Short() {
 		n = 10
