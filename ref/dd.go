@@ -102,18 +102,21 @@ func ddDiv(x, y dd) dd {
 func (x dd) abs() float64 { return math.Abs(x.hi) * (1 + 0x1p-52) }
 func (x dd) neg() dd      { return dd{-x.hi, -x.lo} }
 
-// Tables for expNeg and ddLog1p, built once from the big.Float functions of this
-// package: 2^(i/64) and 1/k! as double-doubles (each within u²/2
-// relative: hi is the nearest float64, lo the nearest to the rest), and
-// ln2/64 = c1 + c2 + c3 with c1 of 36 bits, so that N·c1 is exact for
-// |N| < 2^17.
+// Tables for expNeg and ddLog1p, built once from the big.Float functions
+// of this package: 2^(i/1024), 1/k! and 1/(2i+1) as double-doubles (each
+// within u²/2 relative: hi is the nearest float64, lo the nearest to the
+// rest), and ln2/1024 = c1 + c2 + c3 with c1 of 32 bits, so that N·c1 is
+// exact for |N| < 2^21.
 var ddTab struct {
 	once       sync.Once
-	pow2       [64]dd
-	invFact    [12]dd
+	pow2       [expTab]dd
+	invFact    [9]dd
 	invOdd     [12]dd // 1/(2i+1)
 	c1, c2, c3 float64
 }
+
+// expTab is the number of table entries 2^(i/expTab) of expNeg.
+const expTab = 1024
 
 func toDD(v *big.Float) dd {
 	hi, _ := v.Float64()
@@ -123,10 +126,11 @@ func toDD(v *big.Float) dd {
 }
 
 func initDD() {
-	const prec = 256
+	const prec = 192
 	ln2 := ln2At(prec)
+	a := new(big.Float).SetPrec(prec)
 	for i := range ddTab.pow2 {
-		a := new(big.Float).SetPrec(prec).Mul(ln2, big.NewFloat(float64(i)/64))
+		a.Mul(ln2, big.NewFloat(float64(i)/expTab))
 		ddTab.pow2[i] = toDD(Exp(new(big.Float).SetPrec(prec), a))
 	}
 	f := new(big.Float).SetPrec(prec).SetInt64(1)
@@ -139,8 +143,8 @@ func initDD() {
 	for i := range ddTab.invOdd {
 		ddTab.invOdd[i] = toDD(new(big.Float).SetPrec(prec).Quo(big.NewFloat(1), big.NewFloat(float64(2*i+1))))
 	}
-	l := new(big.Float).SetPrec(prec).Quo(ln2, big.NewFloat(64))
-	c1 := new(big.Float).SetPrec(36).Set(l)
+	l := new(big.Float).SetPrec(prec).Quo(ln2, big.NewFloat(expTab))
+	c1 := new(big.Float).SetPrec(32).Set(l)
 	ddTab.c1, _ = c1.Float64()
 	r := new(big.Float).SetPrec(prec).Sub(l, c1)
 	ddTab.c2, _ = r.Float64()
@@ -150,16 +154,18 @@ func initDD() {
 
 // expErrU2 bounds the relative error of expNeg in units of u²:
 //
-// Method: z = −d = N·ln2/64 + r, N = round(z·64/ln2) = 64K + i, i in
-// [0, 64); r is formed from the exact twoSum(z.hi, −N·c1), then z.lo,
+// Method: z = −d = N·ln2/1024 + r, N = round(z·1024/ln2) = 1024K + i, i
+// in [0, 1024); r is formed from the exact twoSum(z.hi, −N·c1), then z.lo,
 // −N·c2 (twoProd, exact) and −N·c3 are added (each ddAdd/ddAddF within
-// 4u²|r|, the dropped tail of ln2/64 and the rounding of N·c3 below
-// 2^−128 absolute), so r is known within 0.05u² relative effect on e^r
-// for |r| ≤ ln2/128 + tiny. e^r = Σ_{k≤11} r^k/k! by Horner: truncation
-// below |r|^12/12! < 2^−119; eleven ddMul+ddAdd steps on partial sums near
-// 1/k! contribute (5 + 4)u²·(1 + Σ|r|^k) < 9.1u², the 1/k! tables u².
-// The product with 2^(i/64) adds 5u² + u²/2, the scaling by 2^K is exact.
-// Total below 17u²; we claim 32u².
+// 4u²|r|, the dropped tail of ln2/1024 and the rounding of N·c3 below
+// 2^−128 absolute), so |r| ≤ ln2/2048 + tiny < 3.4e−4 and its error moves
+// e^r by less than 0.01u². e^r = Σ_{k≤8} r^k/k!: truncation below
+// |r|^9/9! < 2^−122; the tail Σ_{k=5..8} r^(k−5)/k! is summed in float64
+// from r.hi (within 4u relative, which reaches the result times
+// r^5/120 < 2^−64: below 0.01u²), then five ddMul+ddAdd Horner steps on
+// partial sums near 1/k! contribute (5 + 4)u²·(1 + Σ|r|^k) < 9.1u², the
+// 1/k! tables u². The product with 2^(i/1024) adds 5u² + u²/2; the scaling
+// by 2^K is exact. Total below 16u²; we claim 32u².
 const expErrU2 = 32
 
 // maxExpD is the largest d for which expNeg is used: e^−600 ≈ 2^−866 keeps
@@ -172,17 +178,21 @@ const maxExpD = 600
 func expNeg(d dd) dd {
 	ddTab.once.Do(initDD)
 	z := d.neg()
-	N := math.Round(z.hi * (64 / math.Ln2))
-	K := math.Floor(N / 64)
-	i := int(N - 64*K)
-	h, l := twoSum(z.hi, -N*ddTab.c1)
+	N := math.Round(z.hi * (expTab / math.Ln2))
+	K := math.Floor(N / expTab)
+	i := int(N - expTab*K)
+	h, l := twoSum(z.hi, -float64(N*ddTab.c1))
 	r := dd{h, l}
 	r = ddAddF(r, z.lo)
 	p2, e2 := twoProd(N, ddTab.c2)
 	r = ddAdd(r, dd{-p2, -e2})
 	r = ddAddF(r, -float64(N*ddTab.c3))
-	acc := ddTab.invFact[11]
-	for k := 10; k >= 0; k-- {
+	x := r.hi
+	tail := float64(1.0/5040) + float64(x*(1.0/40320))
+	tail = float64(1.0/720) + float64(x*tail)
+	tail = float64(1.0/120) + float64(x*tail)
+	acc := dd{tail, 0}
+	for k := 4; k >= 0; k-- {
 		acc = ddAdd(ddMul(acc, r), ddTab.invFact[k])
 	}
 	acc = ddMul(acc, ddTab.pow2[i])

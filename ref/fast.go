@@ -139,6 +139,8 @@ func fastEval(dst, x, h, extra []float64, f format) (float64, bool) {
 	if !ok {
 		return 0, false
 	}
+	W := ddMul(S, inv) // p_j·S = e_j·W
+	errW := S.abs()*errInv + inv.abs()*errS + mulErrU2*u2*W.abs()
 	for j := range x {
 		var g dd
 		var errg float64
@@ -166,10 +168,8 @@ func fastEval(dst, x, h, extra []float64, f format) (float64, bool) {
 			g = dd{-h[j], 0}
 			errg = math.Ldexp(1, max(b, -1074)) * (inv.abs() + errInv) * (S.abs() + errS)
 		default:
-			p := ddMul(e[j], inv)
-			errp := e[j].abs()*errInv + inv.abs()*expErrU2*u2*e[j].abs() + mulErrU2*u2*p.abs()
-			P := ddMul(p, S)
-			errP := p.abs()*errS + S.abs()*errp + mulErrU2*u2*P.abs()
+			P := ddMul(e[j], W)
+			errP := e[j].abs()*errW + W.abs()*expErrU2*u2*e[j].abs() + mulErrU2*u2*P.abs()
 			g = ddAddF(P, -h[j])
 			errg = errP + addFErrU2*u2*g.abs()
 		}
