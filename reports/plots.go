@@ -33,6 +33,15 @@ const (
 	classBinsPerDecade  = 4
 )
 
+// The spread axis runs from 10^spreadMinDecade to 10^spreadMaxDecade:
+// the grid family's range and a little more. Families reach spreads of
+// 1e-300 (subnormal differences) and 1e308 (huge logits); such cases are
+// counted in the end bins, labelled "≤" and "≥", so the axis stays readable.
+const (
+	spreadMinDecade = -4
+	spreadMaxDecade = 12
+)
+
 // cdfStepBits is the step of the x axis of the error CDF plots.
 const cdfStepBits = 0.25
 
@@ -53,8 +62,8 @@ type measure struct {
 }
 
 var (
-	lossMeasure = measure{"loss", (*CaseScore).LossBits, "worst bits of error of the loss, log2(ulps+1)"}
-	gradMeasure = measure{"gradient", (*CaseScore).GradBits, "worst bits of error of the gradient, log2(ulps+1) of the worst component"}
+	lossMeasure = measure{"loss", (*CaseScore).LossBits, "loss: worst bits of error, log2(ulps+1)"}
+	gradMeasure = measure{"gradient", (*CaseScore).GradBits, "gradient: worst bits of error, log2(ulps+1)"}
 )
 
 // figures renders every plot of the report, per dtype: bits of error vs
@@ -143,7 +152,7 @@ func (r *Report) binnedPlot(dt cases.DType, m measure, bySpread bool) (*chart, e
 	if bySpread {
 		perDecade = spreadBinsPerDecade
 		p.Title.Text = fmt.Sprintf("%s error vs logit spread (%s)", m.name, dt)
-		p.X.Label.Text = "logit spread max(x) − min(x) (logit units, log scale, half-decade bins)"
+		p.X.Label.Text = "logit spread max(x) − min(x) (logit units, log scale, half-decade bins, ends open)"
 	} else {
 		p.Title.Text = fmt.Sprintf("%s error vs number of classes (%s)", m.name, dt)
 		p.X.Label.Text = "number of classes C (log scale, quarter-decade bins)"
@@ -166,6 +175,9 @@ func (r *Report) binnedPlot(dt cases.DType, m measure, bySpread bool) (*chart, e
 				continue
 			}
 			b := int(math.Round(perDecade * math.Log10(v)))
+			if bySpread {
+				b = min(max(b, spreadMinDecade*spreadBinsPerDecade), spreadMaxDecade*spreadBinsPerDecade)
+			}
 			if cur, ok := worst[b]; !ok || m.bits(s) > cur {
 				worst[b] = m.bits(s)
 			}
@@ -190,8 +202,12 @@ func (r *Report) binnedPlot(dt cases.DType, m measure, bySpread bool) (*chart, e
 	if lo > hi {
 		lo, hi = 0, 1 // no data: an empty but valid axis
 	}
-	p.X.Min, p.X.Max = lo-0.5/perDecade, hi+0.5/perDecade
 	p.X.Tick.Marker = decadeTicks{}
+	if bySpread {
+		lo, hi = spreadMinDecade, spreadMaxDecade
+		p.X.Tick.Marker = decadeTicks{fold: true, foldLo: spreadMinDecade, foldHi: spreadMaxDecade}
+	}
+	p.X.Min, p.X.Max = lo-0.5/perDecade, hi+0.5/perDecade
 	setBitsAxis(p, dt)
 	return ch, nil
 }
@@ -202,8 +218,8 @@ func (r *Report) cdfPlot(dt cases.DType) (*chart, error) {
 	ch := newChart()
 	p := ch.p
 	p.Title.Text = fmt.Sprintf("CDF of gradient errors (%s)", dt)
-	p.X.Label.Text = "bits of error of the gradient, log2(ulps+1) of the worst component"
-	p.Y.Label.Text = "fraction of scored cases with at most x bits"
+	p.X.Label.Text = "gradient: bits of error of the worst component, log2(ulps+1)"
+	p.Y.Label.Text = "fraction of scored cases with ≤ x bits"
 	nImpl := len(r.Impls)
 	top := bitsCeiling(dt)
 	for n, k := range r.plotted() {
@@ -294,15 +310,24 @@ func (ch *chart) addLine(n int, name string, xys plotter.XYs) error {
 
 // decadeTicks labels the integers of an axis of log10 values as powers of
 // ten, at most about eight labels whatever the range, with unlabelled ticks
-// at every decade in between when there are few enough to see.
-type decadeTicks struct{}
+// at every decade in between when there are few enough to see. With fold,
+// the decades foldLo and foldHi are labelled "≤" and "≥": their bins hold
+// everything beyond.
+type decadeTicks struct {
+	fold           bool
+	foldLo, foldHi int
+}
 
-func (decadeTicks) Ticks(lo, hi float64) []plot.Tick {
+func (d decadeTicks) Ticks(lo, hi float64) []plot.Tick {
 	a, b := int(math.Ceil(lo)), int(math.Floor(hi))
 	step := max(1, (b-a+8)/8)
 	var t []plot.Tick
 	for k := a; k <= b; k++ {
 		switch {
+		case d.fold && k == d.foldLo:
+			t = append(t, plot.Tick{Value: float64(k), Label: fmt.Sprintf("≤1e%d", k)})
+		case d.fold && k == d.foldHi:
+			t = append(t, plot.Tick{Value: float64(k), Label: fmt.Sprintf("≥1e%d", k)})
 		case k%step == 0:
 			t = append(t, plot.Tick{Value: float64(k), Label: fmt.Sprintf("1e%d", k)})
 		case b-a <= 40:
