@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"infogain/props"
 	"infogain/reports"
 )
 
@@ -48,7 +49,7 @@ Flags:
 	cfg.Progress = progressWriter(stderr)
 	cfg.Command = "infogain gate --update"
 	cfg.Seed = reports.DefaultSeed
-	cfg.Properties = propertiesFor(propsTests(reports.SizeGate))
+	cfg.Properties = propertiesFor(props.DefaultTests)
 	var want *reports.Baseline
 	if !*update {
 		if want, err = reports.ReadBaseline(*baseline); err != nil {
