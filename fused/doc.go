@@ -8,7 +8,7 @@
 // compute internally in float64 and round once at the end. Mismatched
 // lengths are programmer errors and panic with messages prefixed "fused: ".
 //
-// With GOEXPERIMENT=simd on amd64 the element loops run on AVX2+FMA vectors
-// when the CPU has them (checked at run time); the results are bit-for-bit
-// those of the pure-Go loops, which are always built.
+// With GOEXPERIMENT=simd on amd64 the element loops run on 8-lane AVX-512F
+// vectors when the CPU has them (checked at run time); the results are bit
+// for bit those of the pure-Go loops, which are always built.
 package fused

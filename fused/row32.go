@@ -20,7 +20,7 @@ func scanRow32Go(x, h []float32) scan64 {
 // from32 runs pass 1 of the float32 path over x[j0:]: max, nf and S only.
 func (a *scanAcc64) from32(x, h []float32, j0 int) {
 	for j := j0; j < len(x); j++ {
-		l := j & 3
+		l := j & 7
 		v, hv := float64(x[j]), float64(h[j])
 		a.mx[l] = vmax(a.mx[l], v)
 		a.nf[l] = float64(a.nf[l] + float64(v*0))
@@ -39,12 +39,12 @@ func expRow32Go(e []float64, x, h []float32, m float32, k int) (s, p float64) {
 }
 
 // expAcc32 holds the lanes of pass 2 of the float32 path.
-type expAcc32 struct{ s, p lanes4 }
+type expAcc32 struct{ s, p lanes8 }
 
 func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, j0 int) {
 	mm := float64(m)
 	for j := j0; j < len(x); j++ {
-		l := j & 3
+		l := j & 7
 		d := float64(float64(x[j]) - mm)
 		ex := expKernel32(d)
 		e[j] = ex
@@ -58,7 +58,7 @@ func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, j0 int) {
 
 func (a *expAcc32) reduce() (s, p float64) {
 	s, p = a.s[0], a.p[0]
-	for l := 1; l < 4; l++ {
+	for l := 1; l < 8; l++ {
 		s = float64(s + a.s[l])
 		p = float64(p + a.p[l])
 	}

@@ -3,10 +3,10 @@ package fused
 import "math"
 
 // The float64 fast path runs in three passes over the row, each a loop of
-// four independent lanes (element j goes to lane j mod 4) so that the pure-Go
-// loops here and the vector loops of row_simd.go perform the same roundings
-// in the same order and give bit-identical results. The lanes are reduced in
-// the fixed order 0, 1, 2, 3.
+// eight independent lanes (element j goes to lane j mod 8) so that the
+// pure-Go loops here and the vector loops of row_simd.go perform the same
+// roundings in the same order and give bit-identical results. The lanes are
+// reduced in the fixed order 0, 1, …, 7.
 
 // scan64 is pass 1: m = max x, xmin = min x, nf = Σ x_j·0 (NaN iff some
 // x_j is NaN or ±Inf), S = Σ h_j as a double word (hi, lo) and hmax = max |h_j|.
@@ -14,8 +14,8 @@ type scan64 struct {
 	m, xmin, nf, sHi, sLo, hmax float64
 }
 
-// lanes4 holds per-lane accumulators.
-type lanes4 [4]float64
+// lanes8 holds per-lane accumulators.
+type lanes8 [8]float64
 
 // twoSum returns (s, e) with s = fl(a+b) and s + e = a + b exactly
 // (Knuth's TwoSum, 6 operations, no branch).
@@ -37,7 +37,7 @@ var (
 )
 
 // scanAcc64 holds the lanes of pass 1.
-type scanAcc64 struct{ mx, mn, nf, shi, slo, hm lanes4 }
+type scanAcc64 struct{ mx, mn, nf, shi, slo, hm lanes8 }
 
 func newScanAcc64() scanAcc64 {
 	var a scanAcc64
@@ -53,10 +53,10 @@ func scanRow64Go(x, h []float64) scan64 {
 	return a.reduce()
 }
 
-// from runs pass 1 over x[j0:], h[j0:]; j0 is a multiple of 4.
+// from runs pass 1 over x[j0:], h[j0:]; j0 is a multiple of 8.
 func (a *scanAcc64) from(x, h []float64, j0 int) {
 	for j := j0; j < len(x); j++ {
-		l := j & 3
+		l := j & 7
 		v, hv := x[j], h[j]
 		a.mx[l] = vmax(a.mx[l], v)
 		a.mn[l] = vmin(a.mn[l], v)
@@ -87,7 +87,7 @@ func vmin(a, b float64) float64 {
 func (a *scanAcc64) reduce() scan64 {
 	mx, mn, nf, shi, slo, hm := &a.mx, &a.mn, &a.nf, &a.shi, &a.slo, &a.hm
 	r := scan64{m: mx[0], xmin: mn[0], nf: nf[0], sHi: shi[0], sLo: slo[0], hmax: hm[0]}
-	for l := 1; l < 4; l++ {
+	for l := 1; l < 8; l++ {
 		r.m = vmax(r.m, mx[l])
 		r.xmin = vmin(r.xmin, mn[l])
 		r.nf = float64(r.nf + nf[l])
@@ -109,12 +109,12 @@ func expRow64Go(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo float
 }
 
 // expAcc64 holds the lanes of pass 2.
-type expAcc64 struct{ shi, slo, phi, plo lanes4 }
+type expAcc64 struct{ shi, slo, phi, plo lanes8 }
 
-// from runs pass 2 over x[j0:]; j0 is a multiple of 4.
+// from runs pass 2 over x[j0:]; j0 is a multiple of 8.
 func (a *expAcc64) from(dst, x, h []float64, m float64, k, j0 int) {
 	for j := j0; j < len(x); j++ {
-		l := j & 3
+		l := j & 7
 		e, elo, ph, pl := expTerm64(x[j], h[j], m)
 		dst[j] = e
 		if j == k {
@@ -142,7 +142,7 @@ func expTerm64(x, h, m float64) (e, elo, ph, pl float64) {
 func (a *expAcc64) reduce() (sHi, sLo, pHi, pLo float64) {
 	shi, slo, phi, plo := &a.shi, &a.slo, &a.phi, &a.plo
 	sHi, sLo, pHi, pLo = shi[0], slo[0], phi[0], plo[0]
-	for l := 1; l < 4; l++ {
+	for l := 1; l < 8; l++ {
 		var e float64
 		sHi, e = twoSum(sHi, shi[l])
 		sLo = float64(sLo + float64(e+slo[l]))
