@@ -499,3 +499,42 @@ func ExampleGenerate() {
 	// dominant/0000 [37.42994775023705 0] [1 0] 0
 	// dominant/0001 2
 }
+
+// TestSeedsGolden keeps testdata/seeds.jsonl, the seed table as JSON lines
+// for tools outside Go, equal to Seeds() byte for byte; regenerate with
+//
+//	go test ./cases -run TestSeedsGolden -update
+func TestSeedsGolden(t *testing.T) {
+	var got bytes.Buffer
+	enc := NewEncoder(&got)
+	for _, c := range SeedCases() {
+		if err := enc.Encode(&c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join("testdata", "seeds.jsonl")
+	if *update {
+		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("Seeds() encode differently from %s; if deliberate, run with -update\n got:\n%s", path, got.String())
+	}
+	// And the file decodes back to the table.
+	d := NewDecoder(bytes.NewReader(want))
+	for i, s := range Seeds() {
+		c, err := d.Next()
+		if err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if diff := diffCases(&s.Case, &c); diff != "" {
+			t.Errorf("seed %s: %s", s.Name, diff)
+		}
+	}
+}
