@@ -1,6 +1,10 @@
 package fuzz
 
-import "math"
+import (
+	"math"
+
+	"infogain/ulp"
+)
 
 // crossEntropy is the independent oracle of FuzzIdentityH: softmax
 // cross-entropy −log softmax(x)_l written from its own definition, with no
@@ -54,8 +58,23 @@ func crossEntropy(x []float64, l int) float64 {
 }
 
 // ceMaxLossULP bounds, in ulps of float64, the error of crossEntropy (see
-// its Method).
+// its Method) when no e_j is subnormal.
 const ceMaxLossULP = 7
+
+// ceSubnormalPerClass bounds, in units of the least subnormal 2^-1074, the
+// absolute error each subnormal e_j adds to s: exp's 1 ulp of the
+// subnormal grid plus the rounding of e·lo and of the sum.
+const ceSubnormalPerClass = 2
+
+// ceClose reports whether ce is within its bound of v: ulps ulps, or
+// ulps + ceSubnormalPerClass·C least subnormals in absolute terms (where
+// the subnormal terms of s dominate a tiny loss).
+func ceClose(ce, v float64, ulps uint64, C int) bool {
+	if ulp.Dist64(ce, v) <= ulps {
+		return true
+	}
+	return math.Abs(ce-v) <= float64(ulps+uint64(ceSubnormalPerClass*C))*0x1p-1074
+}
 
 func twoSum(a, b float64) (hi, lo float64) {
 	hi = a + b
