@@ -36,6 +36,8 @@ func TestEvalSpecial(t *testing.T) {
 		{[]float64{0, -inf}, []float64{1, -2}, math.Inf(-1), []float64{-2, 2}, Exact, "h < 0 on −Inf: L = −Inf"},
 		{[]float64{0, -inf, -inf}, []float64{1, -2, 2}, nan, []float64{0, 2, -2}, Exact, "both signs on −Inf: L = NaN, g finite"},
 		{[]float64{5}, []float64{3}, 0, []float64{0}, Exact, "C = 1: p = 1, L = 0, g = 3 − 3 = +0"},
+		{[]float64{5}, []float64{-3}, 0, []float64{0}, Exact, "C = 1, h < 0: the exact zeros are +0, not −0"},
+		{[]float64{negZero, 0}, []float64{1, 0}, math.Ln2, []float64{-0.5, 0.5}, Rounded, "−0 and +0 tie: p = ½, L = log 2 (math.Ln2 is its rounding)"},
 		{[]float64{2, 2}, []float64{1, 1}, 2 * math.Ln2, []float64{0, 0}, Rounded, "uniform: g = S/2 − h = 0 exactly, L = 2 log 2"},
 		{[]float64{0, 0}, []float64{-1, 1 + 0x1p-52}, 0x1p-52 * math.Ln2, []float64{1, -1}, Rounded,
 			"g_0 = S/2 − h_0 = 1 + 2^−53 exactly: a tie, to even (1)"},

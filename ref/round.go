@@ -108,7 +108,7 @@ func sticky(z *big.Float, acc big.Accuracy) *big.Float {
 // roundNudged rounds e + σ·ε to nearest in f, where ε > 0 is smaller than
 // anything that can change the rounding of e other than through its sign:
 // ε below half the least subnormal and below the last bit of e. It resolves
-// outputs whose transcendental part is below 2^−(2^19) (see evalBig). An
+// outputs whose transcendental part is below 2^−(2^19) (see bigEval). An
 // exact zero (σ = 0, e = 0) is +0.
 func (f format) roundNudged(e *big.Float, sigma int) float64 {
 	if e.Sign() == 0 {

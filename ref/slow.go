@@ -103,10 +103,7 @@ func bigEval(dst, x, h, extra []float64, f format) (float64, Kind, string) {
 		for j, v := range h {
 			dst[j] = 0 - v
 		}
-		loss := f.round(A)
-		if A.Sign() == 0 {
-			loss = 0
-		}
+		loss := f.roundNudged(A, 0)
 		return loss, kindOf(exactly(loss, A)), ""
 	}
 	sgnS := S.Sign()
@@ -129,13 +126,14 @@ func bigEval(dst, x, h, extra []float64, f format) (float64, Kind, string) {
 			allExact = allExact && exact
 		}
 		if Sact.Sign() == 0 {
-			loss := f.round(A)
+			loss := f.roundNudged(A, 0)
 			return loss, kindOf(allExact && exactly(loss, A)), ""
 		}
 		if nt == 1 {
-			// L = A + Sact·log1p(s) with 0 < s < 2^−750000.
+			// L = A + Sact·log1p(s) with 0 < s < 2^−750000, or s = 0.
 			if sigma == 0 {
-				return f.round(A), kindOf(allExact && exactly(f.round(A), A)), ""
+				loss := f.roundNudged(A, 0)
+				return loss, kindOf(allExact && exactly(loss, A)), ""
 			}
 			return f.roundNudged(A, Sact.Sign()), Rounded, ""
 		}
@@ -156,7 +154,7 @@ func bigEval(dst, x, h, extra []float64, f format) (float64, Kind, string) {
 	lossDone := false
 	var loss float64
 	if Sact.Sign() == 0 {
-		loss, lossDone = f.round(A), true
+		loss, lossDone = f.roundNudged(A, 0), true
 	}
 	for j := range h {
 		if d[j].Cmp(cut) > 0 {

@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"strconv"
-	"strings"
 	"testing"
 )
 
@@ -185,6 +184,3 @@ func TestTableRows(t *testing.T) {
 		}
 	}
 }
-
-// familyOf returns the family part of an id "family/dtype/nnnn".
-func familyOf(id string) string { return strings.SplitN(id, "/", 2)[0] }
