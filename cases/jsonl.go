@@ -92,23 +92,46 @@ func NewDecoder(r io.Reader) *Decoder {
 // counted. An error of the underlying reader is returned as is, and again
 // on every later call.
 func (d *Decoder) Next() (Case, error) {
+	line, err := d.nextLine()
+	if err != nil {
+		return Case{}, err
+	}
+	c, err := ParseCase(line)
+	if err != nil {
+		return Case{}, &LineError{Line: d.line, ID: c.ID, Err: err}
+	}
+	return c, nil
+}
+
+// NextBatch is Next for a stream in the batch form (see EncodeBatch): it
+// returns the next batch and its id, with the same error behaviour.
+func (d *Decoder) NextBatch() (id string, b Batch, err error) {
+	line, err := d.nextLine()
+	if err != nil {
+		return "", Batch{}, err
+	}
+	id, b, err = ParseBatch(line)
+	if err != nil {
+		return "", Batch{}, &LineError{Line: d.line, ID: id, Err: err}
+	}
+	return id, b, nil
+}
+
+// nextLine returns the next non-blank line, a LineError for a line that is
+// too long, or the reader's error.
+func (d *Decoder) nextLine() ([]byte, error) {
 	for {
 		line, tooLong, err := d.readLine()
 		if err != nil {
-			return Case{}, err
+			return nil, err
 		}
 		d.line++
 		if tooLong {
-			return Case{}, &LineError{Line: d.line, Err: ErrLineTooLong}
+			return nil, &LineError{Line: d.line, Err: ErrLineTooLong}
 		}
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
+		if len(bytes.TrimSpace(line)) > 0 {
+			return line, nil
 		}
-		c, err := ParseCase(line)
-		if err != nil {
-			return Case{}, &LineError{Line: d.line, ID: c.ID, Err: err}
-		}
-		return c, nil
 	}
 }
 
@@ -279,9 +302,9 @@ func parseCase(s string) (Case, error) {
 			dt, err = stringValue(p, key)
 			c.DType = DType(dt)
 		case fieldLogits:
-			logits, err = numArray(p, key)
+			logits, err = numArray(p, key, MaxClasses)
 		case fieldH:
-			h, err = numArray(p, key)
+			h, err = numArray(p, key, MaxClasses)
 		case fieldLabel:
 			c.Label, err = intValue(p, key)
 		}
@@ -366,7 +389,7 @@ func numValue(p *scanner, key string, idx int) (numTok, error) {
 	}
 }
 
-func numArray(p *scanner, key string) ([]numTok, error) {
+func numArray(p *scanner, key string, limit int) ([]numTok, error) {
 	if p.peek() != '[' {
 		return nil, fmt.Errorf("%s: got %s, want an array", key, p.describe())
 	}
@@ -382,8 +405,8 @@ func numArray(p *scanner, key string) ([]numTok, error) {
 			return nil, err
 		}
 		vals = append(vals, t)
-		if len(vals) > MaxClasses {
-			return nil, fmt.Errorf("%s: more than MaxClasses = %d values", key, MaxClasses)
+		if len(vals) > limit {
+			return nil, fmt.Errorf("%s: more than %d values", key, limit)
 		}
 		more, err := p.next(']', "an array element")
 		if err != nil {
@@ -583,7 +606,7 @@ func DecodeResult(line []byte) (Result, error) {
 			}
 		case "grad":
 			var toks []numTok
-			if toks, err = numArray(p, key); err == nil {
+			if toks, err = numArray(p, key, MaxClasses); err == nil {
 				r.Grad, err = convert(toks, Float64, key)
 			}
 		default:
