@@ -196,7 +196,11 @@ func expNeg(d dd) dd {
 		acc = ddAdd(ddMul(acc, r), ddTab.invFact[k])
 	}
 	acc = ddMul(acc, ddTab.pow2[i])
-	return dd{math.Ldexp(acc.hi, int(K)), math.Ldexp(acc.lo, int(K))}
+	// 2^K with K in [−866, 0] is normal and so is hi·2^K ≥ 2^−867: exact.
+	// lo·2^K is exact too unless it falls below 2^−1022, and then within
+	// 2^−1075 of it, less than 2^−200 relative to the result.
+	scale := math.Float64frombits(uint64(int64(K)+1023) << 52)
+	return dd{acc.hi * scale, acc.lo * scale}
 }
 
 // log1pErrU2 bounds the method error of ddLog1p (relative, units of u²)

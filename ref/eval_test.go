@@ -103,9 +103,16 @@ func TestEvalPanics(t *testing.T) {
 func randomRow(rng *rand.Rand, C int) (x, h []float64) {
 	x = make([]float64, C)
 	h = make([]float64, C)
-	regime := rng.IntN(6)
+	regime := rng.IntN(8)
 	for j := range x {
 		switch regime {
+		case 6:
+			x[j] = rng.NormFloat64() * 200
+			if rng.IntN(3) == 0 {
+				x[j] = math.Ldexp(rng.NormFloat64(), -1070)
+			}
+		case 7:
+			x[j] = float64(rng.IntN(3)) // many ties
 		case 0, 1:
 			x[j] = rng.NormFloat64() * 3
 		case 2:
@@ -122,6 +129,14 @@ func randomRow(rng *rand.Rand, C int) (x, h []float64) {
 		}
 	}
 	l := rng.IntN(C)
+	if regime >= 6 {
+		for j := range h {
+			if rng.IntN(3) > 0 {
+				h[j] = math.Ldexp(rng.Float64()-0.3, rng.IntN(1400)-1000)
+			}
+		}
+		return x, h
+	}
 	switch rng.IntN(4) {
 	case 0:
 		h[l] = 1
