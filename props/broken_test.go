@@ -72,7 +72,10 @@ func variant(dst, x, h []float64, fl flaw) float64 {
 		case flawPMinusH:
 			dst[j] = p - h[j]
 		default:
-			rest := neumaier([]float64{S, -h[j]}) // S − h_j, one rounding
+			// S − h_j as Σ_{i≠j} h_i: rounding S first would cancel
+			// when h sits on one class (DESIGN §3.3).
+			others := append(append([]float64(nil), h[:j]...), h[j+1:]...)
+			rest := neumaier(others)
 			dst[j] = p*rest - h[j]*q
 		}
 		if math.IsInf(x[j], -1) {

@@ -50,15 +50,20 @@ func familyWeight(name string) int {
 	return 4
 }
 
-// familyCases mixes the families of package cases (gen.Frequency), draws one
-// case from a family's deterministic generator with a seed from the gopter
-// random source, and keeps it if f accepts it (redrawing a few times
-// otherwise). The case shrinks according to sh.
+// familyCases mixes the families of package cases (gen.Frequency) over the
+// dtypes dts: it draws one case from a family's deterministic generator
+// with a seed from the gopter random source and keeps it if f accepts it
+// (redrawing a few times otherwise). The case shrinks according to sh.
+//
+// Before drawing at random it walks a corpus: the first corpusPerFamily
+// cases of every family (seeded by corpusSeed) in every dtype, so that each
+// kind a family cycles through is checked on every run, however few random
+// cases follow. The corpus is what makes a small run (-short) reliable.
 //
 // row, if not nil, then rewrites the drawn case (its h, label or logits) for
 // the property, drawing from the gopter source; it returns false to reject.
 // The filter applies to the drawn case, the rewritten one must be valid.
-func familyCases(dt cases.DType, f filter, sh shape, row func(c *cases.Case, p *gopter.GenParameters) bool) gopter.Gen {
+func familyCases(dts []cases.DType, f filter, sh shape, row func(c *cases.Case, p *gopter.GenParameters) bool) gopter.Gen {
 	names := f.families
 	if names == nil {
 		names = familyNames()
@@ -66,23 +71,50 @@ func familyCases(dt cases.DType, f filter, sh shape, row func(c *cases.Case, p *
 	if f.maxC < manyClassesMin {
 		names = without(names, "many-classes")
 	}
+	names = append([]string(nil), names...)
+	sort.Strings(names)
+	var corpus []cases.Case
+	for _, name := range names {
+		for _, dt := range dts {
+			cs, err := cases.Generate(name, corpusSeed, dt, corpusPerFamily)
+			if err == nil {
+				corpus = append(corpus, cs...)
+			}
+		}
+	}
 	// gen.Frequency keys generators by weight; give each family a distinct
 	// key while keeping the relative weights.
 	weighted := map[int]gopter.Gen{}
 	total := 0
-	names = append([]string(nil), names...)
-	sort.Strings(names)
 	for _, name := range names {
-		total += familyWeight(name)
-		weighted[total] = oneFamily(name, dt, f, sh, row)
-	}
-	if len(weighted) == 1 {
-		for _, g := range weighted {
-			return g
+		for _, dt := range dts {
+			total += familyWeight(name)
+			weighted[total] = oneFamily(name, dt, f, sh, row)
 		}
 	}
-	return gen.Frequency(weighted)
+	random := gen.Frequency(weighted)
+	next := 0
+	return func(p *gopter.GenParameters) *gopter.GenResult {
+		for next < len(corpus) {
+			c := cloneCase(corpus[next])
+			next++
+			if !f.accepts(&c) || row != nil && (!row(&c, p) || c.Validate() != nil) {
+				continue
+			}
+			r := gopter.NewGenResult(c, caseShrinker(sh, f))
+			r.Labels = []string{c.Family}
+			return r
+		}
+		return random(p)
+	}
 }
+
+// The corpus: corpusPerFamily covers the four kinds most families cycle
+// through by case index.
+const (
+	corpusSeed      = 1
+	corpusPerFamily = 4
+)
 
 // manyClassesMin is the smallest C of the many-classes family: below that
 // cap the family is not drawn at all.

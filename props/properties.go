@@ -93,7 +93,7 @@ func (e *env) dtypes() []cases.DType {
 	return out
 }
 
-// anyDType mixes the generator over the dtypes im supports.
+// anyDType mixes a generator over the dtypes im supports.
 func (e *env) anyDType(mk func(dt cases.DType) gopter.Gen) gopter.Gen {
 	dts := e.dtypes()
 	if len(dts) == 1 {
@@ -127,7 +127,7 @@ func propReference(e *env) (gopter.Prop, string) {
 		return nil, s
 	}
 	f := e.filter(filter{})
-	g := e.anyDType(func(dt cases.DType) gopter.Gen { return familyCases(dt, f, freeShape, nil) })
+	g := familyCases(e.dtypes(), f, freeShape, nil)
 	return prop.ForAll(func(c cases.Case) string {
 		got, d := eval(e.im, &c)
 		if d != "" {
@@ -148,16 +148,14 @@ func propReference(e *env) (gopter.Prop, string) {
 // the loss is the tiny log1p(s).
 func (e *env) withLabelRow(sh shape, row func(c *cases.Case, p *gopter.GenParameters) bool) gopter.Gen {
 	f := e.filter(filter{limitOnly: true})
-	return e.anyDType(func(dt cases.DType) gopter.Gen {
-		return familyCases(dt, f, sh, func(c *cases.Case, p *gopter.GenParameters) bool {
-			if p.Rng.Intn(2) == 0 {
-				c.Label = argmax(c.Logits)
-			}
-			if math.IsInf(c.Logits[c.Label], -1) {
-				c.Label = argmax(c.Logits)
-			}
-			return directOK(c) && row(c, p)
-		})
+	return familyCases(e.dtypes(), f, sh, func(c *cases.Case, p *gopter.GenParameters) bool {
+		if p.Rng.Intn(2) == 0 {
+			c.Label = argmax(c.Logits)
+		}
+		if math.IsInf(c.Logits[c.Label], -1) {
+			c.Label = argmax(c.Logits)
+		}
+		return directOK(c) && row(c, p)
 	})
 }
 
@@ -166,19 +164,34 @@ func (e *env) withLabelRow(sh shape, row func(c *cases.Case, p *gopter.GenParame
 const directGapLimit = 0x1p1010
 
 // directOK reports whether the direct formulas apply to c: finite gaps
-// below directGapLimit (−Inf logits aside, which they handle).
+// below directGapLimit (−Inf logits aside, which they handle), and none in
+// [subnormalGapMin, subnormalGapMax], where exp(x_j − m) is subnormal and
+// has lost the relative accuracy that maxDirectLossULP assumes.
 func directOK(c *cases.Case) bool {
 	m := c.Logits[argmax(c.Logits)]
 	if math.IsInf(m, 0) || math.IsNaN(m) {
 		return false
 	}
 	for _, v := range c.Logits {
-		if !math.IsInf(v, -1) && !(m-v <= directGapLimit) {
+		if math.IsInf(v, -1) {
+			continue
+		}
+		gap := m - v
+		if !(gap <= directGapLimit) || gap >= subnormalGapMin && gap <= subnormalGapMax {
 			return false
 		}
 	}
 	return true
 }
+
+// exp(−gap) is subnormal for gap in (708.40, 745.13]; the direct formulas
+// drop it beyond 746, which is harmless only where even w·exp(−gap), with
+// the class weights up to 2^11 of propWeights, is below half the least
+// subnormal: gap > 745.13 + 11·log 2 ≈ 752.8.
+const (
+	subnormalGapMin = 708
+	subnormalGapMax = 760
+)
 
 func argmax(x []float64) int {
 	k := 0
@@ -424,9 +437,7 @@ func propShift(e *env) (gopter.Prop, string) {
 		return nil, s
 	}
 	f := e.filter(filter{})
-	g := e.anyDType(func(dt cases.DType) gopter.Gen {
-		return familyCases(dt, f, freeShape, func(c *cases.Case, _ *gopter.GenParameters) bool { return onGrid(c) })
-	})
+	g := familyCases(e.dtypes(), f, freeShape, func(c *cases.Case, _ *gopter.GenParameters) bool { return onGrid(c) })
 	return prop.ForAll(func(c cases.Case) string {
 		got, d := eval(e.im, &c)
 		if d != "" {
@@ -454,7 +465,7 @@ func propLinearity(e *env) (gopter.Prop, string) {
 		return nil, s
 	}
 	f := e.filter(filter{finite: true, families: hFamilies})
-	g := e.anyDType(func(dt cases.DType) gopter.Gen { return familyCases(dt, f, freeShape, nil) })
+	g := familyCases(e.dtypes(), f, freeShape, nil)
 	return prop.ForAll(func(c cases.Case) string {
 		got, d := eval(e.im, &c)
 		if d != "" {
@@ -546,7 +557,7 @@ func propGradSum(e *env) (gopter.Prop, string) {
 		return nil, s
 	}
 	f := e.filter(filter{limitOnly: true})
-	g := e.anyDType(func(dt cases.DType) gopter.Gen { return familyCases(dt, f, freeShape, nil) })
+	g := familyCases(e.dtypes(), f, freeShape, nil)
 	return prop.ForAll(func(c cases.Case) string {
 		got, d := eval(e.im, &c)
 		if d != "" {
@@ -558,7 +569,7 @@ func propGradSum(e *env) (gopter.Prop, string) {
 		// ±Inf and the sum says nothing: such cases pass.
 		scales := gradScales(c.Logits, c.H)
 		for _, v := range scales {
-			if !(v < math.MaxFloat64/4) {
+			if !(v < maxFinite(c.DType)/4) {
 				return ""
 			}
 		}
@@ -585,6 +596,14 @@ func propGradSum(e *env) (gopter.Prop, string) {
 	}, g), ""
 }
 
+// maxFinite returns the largest finite value of dt.
+func maxFinite(dt cases.DType) float64 {
+	if dt == cases.Float32 {
+		return math.MaxFloat32
+	}
+	return math.MaxFloat64
+}
+
 // short formats a vector, eliding the middle of long ones.
 func short(v []float64) string {
 	if len(v) <= 8 {
@@ -598,7 +617,7 @@ func propPermutation(e *env) (gopter.Prop, string) {
 		return nil, s
 	}
 	f := e.filter(filter{minC: 2})
-	g := e.anyDType(func(dt cases.DType) gopter.Gen { return familyCases(dt, f, freeShape, nil) })
+	g := familyCases(e.dtypes(), f, freeShape, nil)
 	return prop.ForAll(func(c cases.Case) string {
 		got, d := eval(e.im, &c)
 		if d != "" {
@@ -688,7 +707,7 @@ func propFiniteDiff(e *env) (gopter.Prop, string) {
 		return nil, "no float64 path"
 	}
 	f := e.filter(filter{finite: true})
-	g := familyCases(cases.Float64, f, freeShape, func(c *cases.Case, _ *gopter.GenParameters) bool { return conditioned(c) })
+	g := familyCases([]cases.DType{cases.Float64}, f, freeShape, func(c *cases.Case, _ *gopter.GenParameters) bool { return conditioned(c) })
 	return prop.ForAll(func(c cases.Case) string {
 		if !wellConditioned(&c) {
 			return ""
@@ -753,7 +772,7 @@ func propFloat32(e *env) (gopter.Prop, string) {
 		return nil, "needs both float32 and float64 paths"
 	}
 	f := e.filter(filter{})
-	g := familyCases(cases.Float32, f, freeShape, nil)
+	g := familyCases([]cases.DType{cases.Float32}, f, freeShape, nil)
 	return prop.ForAll(func(c cases.Case) string {
 		got, d := eval(e.im, &c)
 		if d != "" {
@@ -826,11 +845,9 @@ func propNonFinite(e *env) (gopter.Prop, string) {
 		return nil, s
 	}
 	f := e.filter(filter{finite: true})
-	g := e.anyDType(func(dt cases.DType) gopter.Gen {
-		return familyCases(dt, f, freeShape, func(c *cases.Case, p *gopter.GenParameters) bool {
-			return inject(c, nonFiniteKinds[p.Rng.Intn(len(nonFiniteKinds))], p.Rng.Intn(c.C()))
-		}).WithShrinker(nonFiniteShrinker(f))
-	})
+	g := familyCases(e.dtypes(), f, freeShape, func(c *cases.Case, p *gopter.GenParameters) bool {
+		return inject(c, nonFiniteKinds[p.Rng.Intn(len(nonFiniteKinds))], p.Rng.Intn(c.C()))
+	}).WithShrinker(nonFiniteShrinker(f))
 	return prop.ForAll(func(c cases.Case) string {
 		got, d := eval(e.im, &c)
 		if d != "" {
@@ -910,13 +927,16 @@ func checkNonFinite(e *env, c *cases.Case, got outcome) string {
 		if !math.IsInf(got.loss, 1) {
 			return fmt.Sprintf("h_j > 0 on a −Inf logit: loss %v, want +Inf", got.loss)
 		}
+		// |g_j| ≤ G_j = p_j|S − h_j| + |h_j|q_j: where G_j is finite
+		// (with room for its own rounding) so must g_j be.
+		scales := gradScales(c.Logits, c.H)
 		for j, v := range c.Logits {
 			if math.IsInf(v, -1) {
 				if got.grad[j] != roundTo(c.DType, -c.H[j]) {
 					return fmt.Sprintf("−Inf logit %d: grad %v (%x), want −h_j = %v", j, got.grad[j], got.grad[j], -c.H[j])
 				}
-			} else if math.IsNaN(got.grad[j]) || math.IsInf(got.grad[j], 0) {
-				return fmt.Sprintf("finite logit %d: grad %v, want finite", j, got.grad[j])
+			} else if scales[j] < maxFinite(c.DType)/4 && (math.IsNaN(got.grad[j]) || math.IsInf(got.grad[j], 0)) {
+				return fmt.Sprintf("finite logit %d: grad %v, want finite (|g_j| ≤ %v)", j, got.grad[j], scales[j])
 			}
 		}
 	case "masked":
