@@ -56,14 +56,15 @@ type figure struct {
 
 // measure picks the error a plot shows from a score.
 type measure struct {
-	name  string // "loss" or "gradient"
-	bits  func(*CaseScore) float64
-	label string
+	name   string // "loss" or "gradient"
+	bits   func(*CaseScore) float64
+	scored func(*CaseScore) bool
+	label  string
 }
 
 var (
-	lossMeasure = measure{"loss", (*CaseScore).LossBits, "loss: worst bits of error, log2(ulps+1)"}
-	gradMeasure = measure{"gradient", (*CaseScore).GradBits, "gradient: worst bits of error, log2(ulps+1)"}
+	lossMeasure = measure{"loss", (*CaseScore).LossBits, func(s *CaseScore) bool { return s.LossScored }, "loss: worst bits of error, log2(ulps+1)"}
+	gradMeasure = measure{"gradient", (*CaseScore).GradBits, func(s *CaseScore) bool { return s.GradScored }, "gradient: worst bits of error, log2(ulps+1)"}
 )
 
 // figures renders every plot of the report, per dtype: bits of error vs
@@ -164,7 +165,7 @@ func (r *Report) binnedPlot(dt cases.DType, m measure, bySpread bool) (*chart, e
 		worst := map[int]float64{}
 		for i := k; i < len(r.Scores); i += nImpl {
 			s := &r.Scores[i]
-			if s.DType != dt || s.Class != Scored {
+			if s.DType != dt || !m.scored(s) {
 				continue
 			}
 			v := float64(s.C)
@@ -226,7 +227,7 @@ func (r *Report) cdfPlot(dt cases.DType) (*chart, error) {
 		var bits []float64
 		for i := k; i < len(r.Scores); i += nImpl {
 			s := &r.Scores[i]
-			if s.DType == dt && s.Class == Scored {
+			if s.DType == dt && s.GradScored {
 				bits = append(bits, s.GradBits())
 			}
 		}

@@ -81,10 +81,12 @@ type Summary struct {
 	Impl   string
 	Family string
 	DType  cases.DType
-	// Cases counts every case of the group; Scored those whose reference
-	// outputs are finite, over which every error statistic is taken.
-	Cases  int
-	Scored int
+	// Cases counts every case of the group; LossScored those whose
+	// reference loss is finite, GradScored those whose reference gradient
+	// is: the loss and gradient statistics are taken over them.
+	Cases      int
+	LossScored int
+	GradScored int
 	// LossBits and GradBits: bits of error, log2(ulps+1), of the loss and
 	// of the gradient's worst component.
 	LossBits Quantiles
@@ -104,13 +106,14 @@ type Summary struct {
 	LossWithin1ULP       int
 	GradCorrectlyRounded int
 	GradWithin1ULP       int
-	// NonFinite counts scored cases with a NaN or ±Inf output; Errors
-	// those the implementation rejected or panicked on.
+	// NonFinite counts cases with a NaN or ±Inf output where the
+	// reference's is finite; Errors the cases the reference accepts and the
+	// implementation rejected or panicked on.
 	NonFinite int
 	Errors    int
-	// Cases outside the scored set: rejected by the reference, with a
-	// non-finite reference output, and how many of those two kinds the
-	// implementation handled differently from the reference (Mismatches).
+	// Cases the reference rejects, cases with a non-finite reference
+	// output, and how many cases of either kind the implementation handled
+	// differently from the reference (Mismatches: see CaseScore.Mismatch).
 	RefRejected  int
 	RefNonFinite int
 	Mismatches   int
@@ -153,48 +156,49 @@ func summarize(impl, family string, dt cases.DType, g []*CaseScore) Summary {
 		if c.Uncertified {
 			s.Uncertified++
 		}
+		if c.Mismatch {
+			s.Mismatches++
+		}
 		switch c.Class {
 		case RefRejected:
 			s.RefRejected++
-			if c.Mismatch {
-				s.Mismatches++
-			}
 			continue
 		case RefNonFinite:
 			s.RefNonFinite++
-			if c.Mismatch {
-				s.Mismatches++
-			}
-			continue
 		}
-		s.Scored++
 		if c.Err != "" {
 			s.Errors++
 		}
 		if c.NonFinite {
 			s.NonFinite++
 		}
-		if c.LossULP > s.LossWorstULP || s.LossWorstCase == "" {
-			s.LossWorstULP, s.LossWorstCase = max(s.LossWorstULP, c.LossULP), c.ID
+		if c.LossScored {
+			s.LossScored++
+			if c.LossULP > s.LossWorstULP || s.LossWorstCase == "" {
+				s.LossWorstULP, s.LossWorstCase = c.LossULP, c.ID
+			}
+			if c.LossULP == 0 {
+				s.LossCorrectlyRounded++
+			}
+			if c.LossULP <= 1 {
+				s.LossWithin1ULP++
+			}
+			lossBits = append(lossBits, c.LossBits())
 		}
-		if c.GradULP > s.GradWorstULP || s.GradWorstCase == "" {
-			s.GradWorstULP, s.GradWorstCase = max(s.GradWorstULP, c.GradULP), c.ID
+		if c.GradScored {
+			s.GradScored++
+			if c.GradULP > s.GradWorstULP || s.GradWorstCase == "" {
+				s.GradWorstULP, s.GradWorstCase = c.GradULP, c.ID
+			}
+			s.GradScaledWorst = math.Max(s.GradScaledWorst, c.GradScaled)
+			if c.GradULP == 0 {
+				s.GradCorrectlyRounded++
+			}
+			if c.GradULP <= 1 {
+				s.GradWithin1ULP++
+			}
+			gradBits = append(gradBits, c.GradBits())
 		}
-		s.GradScaledWorst = math.Max(s.GradScaledWorst, c.GradScaled)
-		if c.LossULP == 0 {
-			s.LossCorrectlyRounded++
-		}
-		if c.LossULP <= 1 {
-			s.LossWithin1ULP++
-		}
-		if c.GradULP == 0 {
-			s.GradCorrectlyRounded++
-		}
-		if c.GradULP <= 1 {
-			s.GradWithin1ULP++
-		}
-		lossBits = append(lossBits, c.LossBits())
-		gradBits = append(gradBits, c.GradBits())
 	}
 	s.LossBits = quantiles(lossBits)
 	s.GradBits = quantiles(gradBits)

@@ -7,23 +7,25 @@ import (
 	"infogain/ulp"
 )
 
-// Class says how a case is scored.
+// Class says how a case is checked.
 type Class string
 
 const (
-	// Scored: the reference's loss and gradient are finite; errors are
+	// Scored: the reference's loss and gradient are all finite; errors are
 	// measured in ulps.
 	Scored Class = "scored"
 	// RefRejected: the reference rejects the case as invalid input; the
 	// implementation must reject it too.
 	RefRejected Class = "ref-rejected"
 	// RefNonFinite: some reference output is NaN or ±Inf (DESIGN §7); the
-	// implementation must give the same special values in the same places.
+	// implementation must give the same special values in the same places,
+	// and its other outputs are still measured in ulps (an overflowing loss
+	// leaves a finite gradient to score: the h-huge family).
 	RefNonFinite Class = "ref-nonfinite"
 )
 
-// CaseScore is one implementation's result on one case, scored against the
-// reference.
+// CaseScore is one implementation's result on one case, checked against
+// the reference.
 type CaseScore struct {
 	Impl   string
 	Family string
@@ -36,21 +38,28 @@ type CaseScore struct {
 	Class  Class
 	// Uncertified is set when the reference could not certify its outputs.
 	Uncertified bool
+	// LossScored is set when the reference's loss is finite, GradScored
+	// when every component of its gradient is: those outputs are measured
+	// in ulps and enter the error statistics.
+	LossScored bool
+	GradScored bool
 	// LossULP is the ulp distance of the loss to the reference's, in the
 	// case's dtype; GradULP the largest over the gradient's components
 	// (ulp.MaxDist for NaN against non-NaN, or when the implementation
-	// errs on a case the reference scores).
+	// errs on a case the reference accepts).
 	LossULP uint64
 	GradULP uint64
 	// GradScaled is the largest componentwise scaled gradient error
-	// (DESIGN §5), capped at MaxFloat64 so that it stays JSON; 0 when the
-	// metric does not apply (class other than Scored).
+	// (DESIGN §5), capped at MaxFloat64 so that it stays JSON; 0 unless
+	// GradScored.
 	GradScaled float64
-	// NonFinite is set when an output is NaN or ±Inf where the reference's
-	// is finite (Scored cases only).
+	// NonFinite is set when some output is NaN or ±Inf where the
+	// reference's is finite.
 	NonFinite bool
-	// Mismatch is set when the special-value semantics differ from the
-	// reference's (RefRejected and RefNonFinite cases only).
+	// Mismatch is set when the implementation's special values differ from
+	// the reference's: it accepts a case the reference rejects (or the
+	// reverse, on a case with a non-finite reference output), or gives
+	// another value where the reference's output is NaN or ±Inf.
 	Mismatch bool
 	// Err is the implementation's error on this case, if any.
 	Err string
@@ -83,11 +92,11 @@ func spread(x []float64) float64 {
 }
 
 func finiteAll(loss float64, grad []float64) bool {
-	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+	if !finite(loss) {
 		return false
 	}
 	for _, g := range grad {
-		if math.IsNaN(g) || math.IsInf(g, 0) {
+		if !finite(g) {
 			return false
 		}
 	}
@@ -125,37 +134,42 @@ func score(c *cases.Case, spr float64, want, got *cases.Result, implName string)
 		s.Mismatch = got.Err == ""
 		return s
 	}
-	dt32 := c.DType == cases.Float32
-	if !finiteAll(want.Loss, want.Grad) {
-		s.Class = RefNonFinite
-		if got.Err != "" || len(got.Grad) != len(want.Grad) {
-			s.Mismatch = true
-			return s
-		}
-		s.Mismatch = special(got.Loss) != special(want.Loss)
-		s.LossULP = ulp.Dist(got.Loss, want.Loss, dt32)
-		for j := range want.Grad {
-			if special(got.Grad[j]) != special(want.Grad[j]) {
-				s.Mismatch = true
-			}
-			s.GradULP = max(s.GradULP, ulp.Dist(got.Grad[j], want.Grad[j], dt32))
-		}
-		return s
-	}
+	s.LossScored = finite(want.Loss)
+	s.GradScored = finiteAll(0, want.Grad)
 	s.Class = Scored
+	if !s.LossScored || !s.GradScored {
+		s.Class = RefNonFinite
+	}
 	if got.Err != "" || len(got.Grad) != len(want.Grad) {
 		s.LossULP, s.GradULP = ulp.MaxDist, ulp.MaxDist
-		s.GradScaled = math.MaxFloat64
+		if s.GradScored {
+			s.GradScaled = math.MaxFloat64
+		}
+		s.Mismatch = s.Class == RefNonFinite
 		return s
 	}
-	s.NonFinite = !finiteAll(got.Loss, got.Grad)
-	s.LossULP = ulp.Dist(got.Loss, want.Loss, dt32)
-	for j := range want.Grad {
-		s.GradULP = max(s.GradULP, ulp.Dist(got.Grad[j], want.Grad[j], dt32))
+	dt32 := c.DType == cases.Float32
+	// check compares one output: ulps always, and its special value where
+	// the reference's is not finite.
+	check := func(g, w float64) uint64 {
+		if finite(w) {
+			s.NonFinite = s.NonFinite || !finite(g)
+		} else if special(g) != special(w) {
+			s.Mismatch = true
+		}
+		return ulp.Dist(g, w, dt32)
 	}
-	s.GradScaled = capFinite(gradScaled(c, got.Grad, want.Grad))
+	s.LossULP = check(got.Loss, want.Loss)
+	for j := range want.Grad {
+		s.GradULP = max(s.GradULP, check(got.Grad[j], want.Grad[j]))
+	}
+	if s.GradScored {
+		s.GradScaled = capFinite(gradScaled(c, got.Grad, want.Grad))
+	}
 	return s
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func capFinite(v float64) float64 {
 	if math.IsNaN(v) || v > math.MaxFloat64 {

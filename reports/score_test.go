@@ -43,6 +43,8 @@ func TestScore(t *testing.T) {
 			cases.Result{Loss: inf, Grad: []float64{-1, 0}}, cases.Result{Loss: inf, Grad: []float64{-1, 0}}, RefNonFinite, 0, 0, false, false},
 		{"NaN where the reference says +Inf: mismatch",
 			cases.Result{Loss: inf, Grad: []float64{-1, 0}}, cases.Result{Loss: nan, Grad: []float64{-1, 0}}, RefNonFinite, ulp.MaxDist, 0, false, true},
+		{"an overflowing loss (h-huge) leaves the gradient scored: NaN in it is non-finite, not a mismatch",
+			cases.Result{Loss: inf, Grad: []float64{-1, 1}}, cases.Result{Loss: inf, Grad: []float64{nan, 1}}, RefNonFinite, 0, ulp.MaxDist, true, false},
 		{"a finite gradient component where the reference's is NaN: mismatch",
 			cases.Result{Loss: nan, Grad: []float64{nan, nan}}, cases.Result{Loss: nan, Grad: []float64{nan, 0}}, RefNonFinite, 0, ulp.MaxDist, false, true},
 	}

@@ -110,17 +110,17 @@ func (r *Report) Markdown(figs []figure) []byte {
 	fmt.Fprintf(&b, "## Overview: every family\n\n")
 	for _, dt := range m.DTypes {
 		fmt.Fprintf(&b, "### %s\n\n", dt)
-		b.WriteString("| impl | scored | loss bits worst / median / p99 | loss worst ulps | grad bits worst / median / p99 | grad worst ulps | grad scaled worst | loss CR | loss ≤ 1 ulp | grad CR | grad ≤ 1 ulp | non-finite | errors | special-value mismatches | failing properties |\n")
+		b.WriteString("| impl | scored loss / grad | loss bits worst / median / p99 | loss worst ulps | grad bits worst / median / p99 | grad worst ulps | grad scaled worst | loss CR | loss ≤ 1 ulp | grad CR | grad ≤ 1 ulp | non-finite | errors | special-value mismatches | failing properties |\n")
 		b.WriteString("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n")
 		for k := range r.Impls {
 			s := r.find(r.Impls[k].Name, AllFamilies, dt)
 			if s == nil {
 				continue
 			}
-			fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d | %s |\n",
-				s.Impl, s.Scored, fmtQ(s.LossBits), fmtULP(s.LossWorstULP), fmtQ(s.GradBits), fmtULP(s.GradWorstULP),
-				fmtScaled(s.GradScaledWorst), pct(s.LossCorrectlyRounded, s.Scored), pct(s.LossWithin1ULP, s.Scored),
-				pct(s.GradCorrectlyRounded, s.Scored), pct(s.GradWithin1ULP, s.Scored),
+			fmt.Fprintf(&b, "| %s | %d / %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d | %s |\n",
+				s.Impl, s.LossScored, s.GradScored, fmtQ(s.LossBits, s.LossScored), fmtULP(s.LossWorstULP, s.LossScored),
+				fmtQ(s.GradBits, s.GradScored), fmtULP(s.GradWorstULP, s.GradScored), fmtScaled(s.GradScaledWorst, s.GradScored), pct(s.LossCorrectlyRounded, s.LossScored), pct(s.LossWithin1ULP, s.LossScored),
+				pct(s.GradCorrectlyRounded, s.GradScored), pct(s.GradWithin1ULP, s.GradScored),
 				s.NonFinite, s.Errors, s.Mismatches, fmtProps(&r.Impls[k]))
 		}
 		b.WriteString("\n")
@@ -135,7 +135,7 @@ func (r *Report) Markdown(figs []figure) []byte {
 
 	for _, dt := range m.DTypes {
 		fmt.Fprintf(&b, "## Per family, %s\n\n", dt)
-		b.WriteString("| family | impl | cases | scored | loss bits worst / median / p99 | loss worst ulps (case) | grad bits worst / median / p99 | grad worst ulps (case) | grad scaled worst | loss CR | grad CR | non-finite | errors | ref rejected / non-finite / mismatches | uncertified |\n")
+		b.WriteString("| family | impl | cases | scored loss / grad | loss bits worst / median / p99 | loss worst ulps (case) | grad bits worst / median / p99 | grad worst ulps (case) | grad scaled worst | loss CR | grad CR | non-finite | errors | ref rejected / non-finite / mismatches | uncertified |\n")
 		b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 		for _, fam := range m.Families {
 			for _, im := range r.Impls {
@@ -143,11 +143,11 @@ func (r *Report) Markdown(figs []figure) []byte {
 				if s == nil {
 					continue
 				}
-				fmt.Fprintf(&b, "| %s | %s | %d | %d | %s | %s (%s) | %s | %s (%s) | %s | %s | %s | %d | %d | %d / %d / %d | %d |\n",
-					s.Family, s.Impl, s.Cases, s.Scored,
-					fmtQ(s.LossBits), fmtULP(s.LossWorstULP), s.LossWorstCase,
-					fmtQ(s.GradBits), fmtULP(s.GradWorstULP), s.GradWorstCase,
-					fmtScaled(s.GradScaledWorst), pct(s.LossCorrectlyRounded, s.Scored), pct(s.GradCorrectlyRounded, s.Scored),
+				fmt.Fprintf(&b, "| %s | %s | %d | %d / %d | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d / %d / %d | %d |\n",
+					s.Family, s.Impl, s.Cases, s.LossScored, s.GradScored,
+					fmtQ(s.LossBits, s.LossScored), fmtWorst(s.LossWorstULP, s.LossWorstCase, s.LossScored),
+					fmtQ(s.GradBits, s.GradScored), fmtWorst(s.GradWorstULP, s.GradWorstCase, s.GradScored),
+					fmtScaled(s.GradScaledWorst, s.GradScored), pct(s.LossCorrectlyRounded, s.LossScored), pct(s.GradCorrectlyRounded, s.GradScored),
 					s.NonFinite, s.Errors, s.RefRejected, s.RefNonFinite, s.Mismatches, s.Uncertified)
 			}
 		}
@@ -170,12 +170,14 @@ const howToRead = `
   2^-24); it is the measure to read for rows h with mixed signs.
 * **CR** is the share of scored cases correctly rounded (0 ulps; for the
   gradient every component), **≤ 1 ulp** the share within one ulp.
-* **scored** cases are those whose reference outputs are all finite; error
-  statistics are taken over them. **non-finite** counts scored cases where the
-  implementation returned NaN or ±Inf; **errors** those it rejected or
+* **scored loss / grad** counts the cases whose reference loss, resp. every
+  gradient component, is finite; the loss and gradient statistics are taken
+  over them (an overflowing loss still leaves its finite gradient to score).
+  **non-finite** counts cases with a NaN or ±Inf output where the reference's
+  is finite; **errors** the valid cases the implementation rejected or
   panicked on.
-* Cases the reference rejects, or where its outputs are NaN/±Inf (DESIGN §7),
-  are not scored in ulps: **special-value mismatches** counts those where the
+* Where the reference rejects a case, or an output of it is NaN/±Inf (DESIGN
+  §7), **special-value mismatches** counts the cases where the
   implementation's special values (NaN, +Inf, −Inf, an error) differ from the
   reference's.
 * **failing properties** are the properties of the props battery the
@@ -201,20 +203,39 @@ func joinDTypes(dts []cases.DType) string {
 	return strings.Join(s, ", ")
 }
 
-func fmtQ(q Quantiles) string {
+// none stands for a statistic over no case.
+const none = "–"
+
+func fmtQ(q Quantiles, n int) string {
+	if n == 0 {
+		return none
+	}
 	return fmt.Sprintf("%.2f / %.2f / %.2f", q.Worst, q.Median, q.P99)
 }
 
 // fmtULP prints small distances exactly and large ones in 3 digits.
-func fmtULP(u uint64) string {
-	if u < 1e6 {
+func fmtULP(u uint64, n int) string {
+	switch {
+	case n == 0:
+		return none
+	case u < 1e6:
 		return strconv.FormatUint(u, 10)
 	}
 	return fmt.Sprintf("%.2e", float64(u))
 }
 
-func fmtScaled(v float64) string {
-	if v < 1e4 {
+func fmtWorst(u uint64, id string, n int) string {
+	if n == 0 {
+		return none
+	}
+	return fmt.Sprintf("%s (%s)", fmtULP(u, n), id)
+}
+
+func fmtScaled(v float64, n int) string {
+	switch {
+	case n == 0:
+		return none
+	case v < 1e4:
 		return fmt.Sprintf("%.2f", v)
 	}
 	return fmt.Sprintf("%.2e", v)
@@ -222,7 +243,7 @@ func fmtScaled(v float64) string {
 
 func pct(n, of int) string {
 	if of == 0 {
-		return "–"
+		return none
 	}
 	return fmt.Sprintf("%.1f%%", 100*float64(n)/float64(of))
 }
