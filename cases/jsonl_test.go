@@ -245,6 +245,7 @@ func TestFormatFloat(t *testing.T) {
 		{math.Inf(-1), Float32, `"-inf"`, "−Inf is a JSON string"},
 		{math.NaN(), Float64, `"nan"`, "NaN is a JSON string"},
 		{math.Float64frombits(0xfff0000000000001), Float64, `"nan"`, "any NaN payload and sign"},
+		{0.1, Float32, "0.1", "a float64 given for Float32 is rounded to float32 first"},
 	} {
 		if got := FormatFloat(tt.v, tt.dt); got != tt.want {
 			t.Errorf("FormatFloat(%v (%x), %s) = %s, want %s (%s)", tt.v, tt.v, tt.dt, got, tt.want, tt.why)
@@ -570,6 +571,28 @@ func TestDecoderLineAtLimit(t *testing.T) {
 		}
 		if c, err := d.Next(); err != nil || c.ID != "good" {
 			t.Errorf("%s: next line %q, %v", tt.why, c.ID, err)
+		}
+	}
+}
+
+// TestDecoderBufferBoundaries puts line ends, "\r\n" pairs included,
+// (a stray "\r" is JSON whitespace, so what can fail here is the joining)
+// around the 64 KiB reader buffer, where ReadSlice splits a line in pieces.
+func TestDecoderBufferBoundaries(t *testing.T) {
+	const bufSize = 64 << 10
+	for _, n := range []int{bufSize - 2, bufSize - 1, bufSize, bufSize + 1, 2*bufSize - 1, 2 * bufSize} {
+		for _, eol := range []string{"\n", "\r\n"} {
+			// A first line of n bytes, end of line included, then goodLine.
+			first := goodLine[:len(goodLine)-1] + strings.Repeat(" ", n-len(goodLine)-len(eol)) + "}"
+			d := NewDecoder(strings.NewReader(first + eol + goodLine + eol))
+			for i := 0; i < 2; i++ {
+				if c, err := d.Next(); err != nil || c.ID != "good" {
+					t.Errorf("n = %d, eol %q, line %d: %q, %v", n, eol, i+1, c.ID, err)
+				}
+			}
+			if _, err := d.Next(); err != io.EOF {
+				t.Errorf("n = %d, eol %q: at the end %v", n, eol, err)
+			}
 		}
 	}
 }
