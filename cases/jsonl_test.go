@@ -575,9 +575,9 @@ func TestDecoderLineAtLimit(t *testing.T) {
 	}
 }
 
-// TestDecoderBufferBoundaries puts line ends, "\r\n" pairs included,
-// (a stray "\r" is JSON whitespace, so what can fail here is the joining)
-// around the 64 KiB reader buffer, where ReadSlice splits a line in pieces.
+// TestDecoderBufferBoundaries puts line ends ("\r\n" pairs included) around
+// the 64 KiB reader buffer, where ReadSlice splits a line in pieces. A stray
+// "\r" is JSON whitespace, so what can fail here is the joining of pieces.
 func TestDecoderBufferBoundaries(t *testing.T) {
 	const bufSize = 64 << 10
 	for _, n := range []int{bufSize - 2, bufSize - 1, bufSize, bufSize + 1, 2*bufSize - 1, 2 * bufSize} {
