@@ -106,3 +106,25 @@ func narrow(v []float64) []float32 {
 	}
 	return out
 }
+
+// BenchmarkRowOverhead times Loss on single rows of small C: the per-row
+// fixed cost (lane reductions, log1p, 1/(1+s), the scalar tail of C mod 8
+// elements) that bounds the (4096, 10) shape.
+func BenchmarkRowOverhead(b *testing.B) {
+	for _, c := range []int{1, 2, 8, 10, 16, 64} {
+		x, h := benchData(1, c)
+		b.Run(fmt.Sprintf("float64/C=%d", c), func(b *testing.B) {
+			g := make([]float64, c)
+			for b.Loop() {
+				fused.Loss(g, x, h)
+			}
+		})
+		x32, h32 := narrow(x), narrow(h)
+		b.Run(fmt.Sprintf("float32/C=%d", c), func(b *testing.B) {
+			g := make([]float32, c)
+			for b.Loop() {
+				fused.Loss(g, x32, h32)
+			}
+		})
+	}
+}

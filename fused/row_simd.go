@@ -173,10 +173,32 @@ func kMask(k int) f64x8 {
 	return archsimd.LoadFloat64x8(&w)
 }
 
+// tailMask returns 1 on the first t lanes and 0 on the others. The exp
+// passes run their last len mod 8 elements as one more vector, padded with
+// x = m and h = 0 and masked with tailMask: padded lanes add exact zeros to
+// every accumulator, which leaves it bitwise unchanged (accumulators start
+// at +0, and x + (−x) = +0), so the result equals the pure-Go lanes'.
+func tailMask(t int) f64x8 {
+	var w [8]float64
+	for i := 0; i < t; i++ {
+		w[i] = 1
+	}
+	return archsimd.LoadFloat64x8(&w)
+}
+
 func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo float64) {
 	var a expAcc64
-	n8 := len(x) &^ 7
-	if n8 > 0 {
+	n := len(x)
+	n8 := n &^ 7
+	var xt, ht [8]float64
+	if n8 < n {
+		for i := range xt {
+			xt[i] = m
+		}
+		copy(xt[:], x[n8:])
+		copy(ht[:], h[n8:])
+	}
+	{
 		zero := bc(0)
 		shi, slo, phi, plo := zero, zero, zero, zero
 		negm := bc(-m)
@@ -186,9 +208,14 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 		c13, c12, c11, c10, c9, c8 := bc(ec13), bc(ec12), bc(ec11), bc(ec10), bc(ec9), bc(ec8)
 		c7, c6, c5, c4, c3, c2 := bc(ec7), bc(ec6), bc(ec5), bc(ec4), bc(ec3), bc(ec2)
 		bias := archsimd.BroadcastInt64x8(1023)
-		for j := 0; j < n8; j += 8 {
-			v := archsimd.LoadFloat64x8Slice(x[j:])
-			hv := archsimd.LoadFloat64x8Slice(h[j:])
+		for j := 0; j < n; j += 8 {
+			var v, hv f64x8
+			isTail := j == n8
+			if isTail {
+				v, hv = archsimd.LoadFloat64x8(&xt), archsimd.LoadFloat64x8(&ht)
+			} else {
+				v, hv = archsimd.LoadFloat64x8Slice(x[j:]), archsimd.LoadFloat64x8Slice(h[j:])
+			}
 			dh, dl := twoSumV(v, negm)
 
 			// expVec2(dh, dl), written out.
@@ -222,7 +249,13 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 			p2 := k2f.Add(shifter).AsInt64x8().Add(bias).ShiftAllLeft(52).AsFloat64x8()
 			e, elo := y.Mul(p1).Mul(p2), yLo.Mul(p1).Mul(p2)
 
-			e.StoreSlice(dst[j:])
+			if isTail {
+				e.StoreSlicePart(dst[j:])
+				tm := tailMask(n - n8)
+				e, elo = e.Mul(tm), elo.Mul(tm)
+			} else {
+				e.StoreSlice(dst[j:])
+			}
 			if j == kb {
 				e, elo = e.Mul(km), elo.Mul(km)
 			}
@@ -239,7 +272,6 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 		storeLanes(phi, &a.phi)
 		storeLanes(plo, &a.plo)
 	}
-	a.from(dst, x, h, m, k, n8)
 	return a.reduce()
 }
 
@@ -285,8 +317,17 @@ func scanRow32SIMD(x, h []float32) scan64 {
 
 func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) {
 	var a expAcc32
-	n8 := len(x) &^ 7
-	if n8 > 0 {
+	n := len(x)
+	n8 := n &^ 7
+	var xt, ht [8]float32
+	if n8 < n {
+		for i := range xt {
+			xt[i] = m
+		}
+		copy(xt[:], x[n8:])
+		copy(ht[:], h[n8:])
+	}
+	{
 		zero := bc(0)
 		vs, vp := zero, zero
 		mm := bc(float64(m))
@@ -295,9 +336,15 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) 
 		c11, c10, c9, c8, c7, c6 := bc(ec11), bc(ec10), bc(ec9), bc(ec8), bc(ec7), bc(ec6)
 		c5, c4, c3, c2, one := bc(ec5), bc(ec4), bc(ec3), bc(ec2), bc(1)
 		bias := archsimd.BroadcastInt64x8(1023)
-		for j := 0; j < n8; j += 8 {
-			v := archsimd.LoadFloat32x8Slice(x[j:]).ConvertToFloat64()
-			hv := archsimd.LoadFloat32x8Slice(h[j:]).ConvertToFloat64()
+		for j := 0; j < n; j += 8 {
+			var v, hv f64x8
+			isTail := j == n8
+			if isTail {
+				v, hv = archsimd.LoadFloat32x8(&xt).ConvertToFloat64(), archsimd.LoadFloat32x8(&ht).ConvertToFloat64()
+			} else {
+				v = archsimd.LoadFloat32x8Slice(x[j:]).ConvertToFloat64()
+				hv = archsimd.LoadFloat32x8Slice(h[j:]).ConvertToFloat64()
+			}
 			d := v.Sub(mm)
 
 			// expVec32(d), written out.
@@ -317,7 +364,12 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) 
 			q = q.MulAdd(r, one)
 			ex := q.Mul(kf.Add(shifter).AsInt64x8().Add(bias).ShiftAllLeft(52).AsFloat64x8())
 
-			ex.StoreSlice(e[j:])
+			if isTail {
+				ex.StoreSlicePart(e[j:])
+				ex = ex.Mul(tailMask(n - n8))
+			} else {
+				ex.StoreSlice(e[j:])
+			}
 			if j == kb {
 				ex = ex.Mul(km)
 			}
@@ -327,7 +379,6 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) 
 		storeLanes(vs, &a.s)
 		storeLanes(vp, &a.p)
 	}
-	a.from(e, x, h, m, k, n8)
 	return a.reduce()
 }
 

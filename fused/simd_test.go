@@ -1,7 +1,9 @@
 package fused
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"infogain/cases"
@@ -31,6 +33,27 @@ func TestSIMDMatchesGo(t *testing.T) {
 	for j, x := range xs {
 		if want := expKernel32(x); math.Float64bits(got32[j]) != math.Float64bits(want) {
 			t.Errorf("vector expKernel32(%v [%x]) = %v [%x], pure Go %v [%x]", x, x, got32[j], got32[j], want, want)
+		}
+	}
+
+	// Every tail length and every position of the maximum, including the
+	// tail block and ties.
+	rng := rand.New(rand.NewPCG(12, 13))
+	for C := 1; C <= 40; C++ {
+		for k := 0; k < C; k++ {
+			c := cases.Case{ID: fmt.Sprintf("tail/C=%d/k=%d", C, k), DType: cases.Float64}
+			c.Logits, c.H = make([]float64, C), make([]float64, C)
+			for j := range c.Logits {
+				c.Logits[j] = float64(float32(rng.NormFloat64() * 3))
+				c.H[j] = float64(float32(rng.Float64()))
+			}
+			c.Logits[k] = 20
+			if k%3 == 0 && k+1 < C {
+				c.Logits[k+1] = 20 // a tie after the first maximum
+			}
+			compareLoops(t, &c, c.Logits, c.H)
+			c.DType = cases.Float32
+			compareLoops(t, &c, to32(c.Logits), to32(c.H))
 		}
 	}
 
