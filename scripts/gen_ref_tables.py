@@ -566,6 +566,19 @@ def gen_special(g):
     g.add("subnormal", "float64", [745.0, 0.0], [0.0, 1e-300], 0)
     g.add("subnormal", "float64", [740.0, 0.0], [1e-10, 0.0], 0)
     g.add("subnormal", "float32", [100.0, 0.0], [0.0, 1e-20], 0)
+    r = g.rng
+    for i in range(60):
+        dt = "float64" if i % 2 == 0 else "float32"
+        C = r.choice([2, 3, 5])
+        if dt == "float64":
+            x = [r.uniform(650, 760)] + [r.gauss(0, 1) for _ in range(C - 1)]
+            h = [math.ldexp(r.uniform(0.5, 1), r.randrange(-1074, -900)) * r.choice([1, -1, 0]) for _ in range(C)]
+            h[r.randrange(C)] = r.choice([1.0, 1e-300, 0.0])
+        else:
+            x = [r.uniform(60, 110)] + [r.gauss(0, 1) for _ in range(C - 1)]
+            h = [math.ldexp(r.uniform(0.5, 1), r.randrange(-149, -100)) * r.choice([1, -1, 0]) for _ in range(C)]
+            h[r.randrange(C)] = r.choice([1.0, 1e-30, 0.0])
+        g.add("subnormal", dt, x, h, 0)
 
 
 def gen_many(g, dtype, sizes):
