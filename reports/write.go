@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"infogain/cases"
+	"infogain/fused"
 )
 
 // Files written by WriteDir besides the plots.
@@ -125,6 +126,8 @@ func (r *Report) Markdown(figs []figure) []byte {
 		}
 		b.WriteString("\n")
 	}
+
+	r.writeFindings(&b)
 
 	if len(figs) > 0 {
 		fmt.Fprintf(&b, "## Plots\n\nEach point is the worst case of its bin; PNG versions sit next to the SVGs.\n\n")
@@ -256,4 +259,62 @@ func fmtProps(im *ImplInfo) string {
 		return "none"
 	}
 	return strings.Join(im.FailingProperties, ", ")
+}
+
+// The suite's standard, which the findings table measures every
+// implementation against: the bounds fused declares (DESIGN §6).
+const (
+	standardLossULP    = fused.LossMaxULP
+	standardGradScaled = fused.GradMaxScaled
+)
+
+// writeFindings writes, per dtype and implementation, the families where it
+// falls short of the standard: loss error above standardLossULP ulps,
+// scaled gradient error above standardGradScaled, non-finite outputs,
+// special-value mismatches, errors.
+func (r *Report) writeFindings(b *strings.Builder) {
+	fmt.Fprintf(b, "## Where each implementation falls short\n\n")
+	fmt.Fprintf(b, "Families where the worst case exceeds the suite's standard (fused's declared bounds, DESIGN §6): "+
+		"**loss** > %d ulps, **grad** scaled error > %d, **non-finite** outputs where the reference's are finite, "+
+		"special-value **mismatches**, **errors** on valid input.\n\n", standardLossULP, standardGradScaled)
+	for _, dt := range r.Meta.DTypes {
+		fmt.Fprintf(b, "### %s\n\n| impl | loss | grad | non-finite | mismatches | errors |\n|---|---|---|---|---|---|\n", dt)
+		for _, im := range r.Impls {
+			if im.Name == r.Meta.Reference {
+				continue
+			}
+			var loss, grad, nonFinite, mismatch, errs []string
+			for _, fam := range r.Meta.Families {
+				s := r.find(im.Name, fam, dt)
+				if s == nil {
+					continue
+				}
+				if s.LossScored > 0 && s.LossWorstULP > standardLossULP {
+					loss = append(loss, fmt.Sprintf("%s (%s)", fam, fmtULP(s.LossWorstULP, s.LossScored)))
+				}
+				if s.GradScored > 0 && s.GradScaledWorst > standardGradScaled {
+					grad = append(grad, fmt.Sprintf("%s (%s)", fam, fmtScaled(s.GradScaledWorst, s.GradScored)))
+				}
+				if s.NonFinite > 0 {
+					nonFinite = append(nonFinite, fmt.Sprintf("%s (%d)", fam, s.NonFinite))
+				}
+				if s.Mismatches > 0 {
+					mismatch = append(mismatch, fmt.Sprintf("%s (%d)", fam, s.Mismatches))
+				}
+				if s.Errors > 0 {
+					errs = append(errs, fmt.Sprintf("%s (%d)", fam, s.Errors))
+				}
+			}
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", im.Name,
+				orNone(loss), orNone(grad), orNone(nonFinite), orNone(mismatch), orNone(errs))
+		}
+		b.WriteString("\n")
+	}
+}
+
+func orNone(v []string) string {
+	if len(v) == 0 {
+		return "none"
+	}
+	return strings.Join(v, ", ")
 }
