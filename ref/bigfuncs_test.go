@@ -1,6 +1,7 @@
 package ref
 
 import (
+	"fmt"
 	"math"
 	"math/big"
 	"sync"
@@ -161,4 +162,12 @@ func TestFuncsConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+func ExampleExp() {
+	// e^−740 is subnormal as a float64 (about 7 significant bits); at 100
+	// bits Exp is within FuncErrULP (mpmath: 4.18873988004804893945754e-322).
+	z := Exp(new(big.Float).SetPrec(100), big.NewFloat(-740))
+	fmt.Println(z.Text('g', 25))
+	// Output: 4.18873988004804893945754e-322
 }
