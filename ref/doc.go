@@ -6,9 +6,10 @@
 // Conventions: a sample is logits x and the row h = H[label,:] of the
 // row-major C×C matrix H; the gradient is written into dst. An exact zero
 // is +0; a nonzero value below half the least subnormal is the zero of its
-// sign. Outputs are computed by a double-double fast path with a proved
-// error bound and, when its interval does not decide the rounding, by
-// math/big with Ziv's strategy (DESIGN §4). The package also provides Exp,
+// sign. Outputs are computed by a double-double fast path whose error
+// bound is propagated from published double-word operation bounds and,
+// when its interval does not decide the rounding, by math/big with Ziv's
+// strategy (DESIGN §4); ReadStats counts the rows each path settled. The package also provides Exp,
 // Log and Log1p on *big.Float. It imports only the standard library;
 // programmer errors panic with messages prefixed "ref: ".
 package ref
