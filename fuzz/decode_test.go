@@ -165,3 +165,37 @@ func TestDecodeShapes(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeBatchLayout pins DecodeBatch's layout on one input worked out
+// by hand from its doc comment.
+func TestDecodeBatchLayout(t *testing.T) {
+	// Case: C = 3, label 1, logits [1, 2, 3] (small tokens 4, 8, 12), h =
+	// e_1. Shape byte 0b1101_0101: outer 2, inner 2, VALID, ignore_label
+	// −1. Weight byte 2: 0.5. Labels: position 0 keeps 1; bytes 3 (= C:
+	// the ignore label), 5 (mod 4 = 1), 2.
+	data := []byte{0, 2, 1, 0, 0, kindSmall, 4, kindSmall, 8, kindSmall, 12,
+		0b1101_0101, 2, 3, 5, 2}
+	b := DecodeBatch(data)
+	want := cases.Batch{DType: cases.Float64, Outer: 2, C: 3, Inner: 2,
+		// Position q = (o, i) holds the logits rotated by q at
+		// (o·C + j)·Inner + i: q0 [1 2 3], q1 [2 3 1], q2 [3 1 2], q3 [1 2 3].
+		Logits: []float64{1, 2, 2, 3, 3, 1, 3, 1, 1, 2, 2, 3},
+		Labels: []int{1, -1, 1, 2},
+		// Row r is h rotated by r − label: H[1,:] = e_1.
+		H:    []float64{1, 0, 0, 0, 1, 0, 0, 0, 1},
+		Opts: cases.Options{HasIgnoreLabel: true, IgnoreLabel: -1, Normalization: cases.Valid, LossWeight: 0.5},
+	}
+	if b.DType != want.DType || b.Outer != want.Outer || b.C != want.C || b.Inner != want.Inner ||
+		!sameBits(b.Logits, want.Logits) || !sameBits(b.H, want.H) || b.Opts != want.Opts ||
+		len(b.Labels) != len(want.Labels) {
+		t.Fatalf("DecodeBatch(%x)\n got %+v\nwant %+v", data, b, want)
+	}
+	for i := range b.Labels {
+		if b.Labels[i] != want.Labels[i] {
+			t.Fatalf("DecodeBatch(%x): labels %v, want %v", data, b.Labels, want.Labels)
+		}
+	}
+	if err := b.Validate(); err != nil {
+		t.Errorf("DecodeBatch(%x) is invalid: %v", data, err)
+	}
+}
