@@ -40,8 +40,9 @@ var Standard = Bounds{LossULP: fused.LossMaxULP, LossScaled: fused.LossMaxScaled
 // DefaultSeed is the seed of every run that is not given one.
 const DefaultSeed = 20260101
 
-// DefaultTests is the number of passing cases each property needs; Short
-// runs need ShortTests.
+// DefaultTests is the number of random cases each property draws after its
+// corpus (the first cases of every family in every dtype); Short runs draw
+// ShortTests.
 const (
 	DefaultTests = 100
 	ShortTests   = 25
@@ -277,7 +278,7 @@ func runProperty(p property, im *impls.Impl, cfg *config) Result {
 	}
 	params := gopter.DefaultTestParametersWithSeed(propertySeed(cfg.seed, p.id))
 	params.Rng = rand.New(gopter.NewLockedSource(propertySeed(cfg.seed, p.id)))
-	params.MinSuccessfulTests = cfg.numTests()
+	params.MinSuccessfulTests = cfg.numTests() + corpusSize()
 	params.MaxShrinkCount = cfg.maxShrinks
 	params.MaxDiscardRatio = 20
 	tr := gp.Check(params)

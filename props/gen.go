@@ -109,6 +109,9 @@ func familyCases(dts []cases.DType, f filter, sh shape, row func(c *cases.Case, 
 	}
 }
 
+// corpusSize bounds the number of corpus cases of a property.
+func corpusSize() int { return 2 * corpusPerFamily * len(familyNames()) }
+
 // The corpus: corpusPerFamily covers the four kinds most families cycle
 // through by case index.
 const (

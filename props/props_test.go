@@ -1,6 +1,7 @@
 package props
 
 import (
+	"flag"
 	"strings"
 	"testing"
 
@@ -8,10 +9,12 @@ import (
 	"infogain/impls"
 	"infogain/naive"
 	"infogain/peers"
+	"infogain/ref"
 )
 
 // Replay: PROPS_SEED=N go test ./props -run 'TestBattery/IMPL/PROPERTY' -v
 // (PROPS_SEED=random draws a fresh seed; the failure report prints it).
+// Heavier runs: -props.tests=N random cases per property.
 
 // subject is an implementation under the battery and the properties that
 // must catch its flaw. An empty catches means every property must pass.
@@ -115,11 +118,36 @@ func TestControl(t *testing.T) {
 	Check(t, bctl, append(batteryOpts(), Only(IDIgnore, IDNormalizer, IDLossWeight, IDLayout))...)
 }
 
+var testsFlag = flag.Int("props.tests", 0, "random cases per property after the corpus (0: DefaultTests, or ShortTests with -short)")
+
 func batteryOpts() []Option {
-	if testing.Short() {
-		return []Option{Tests(ShortTests)}
+	opts := []Option{Reference(refImpl())}
+	switch {
+	case *testsFlag > 0:
+		opts = append(opts, Tests(*testsFlag))
+	case testing.Short():
+		opts = append(opts, Tests(ShortTests))
 	}
-	return nil
+	return opts
+}
+
+// refImpl is the registered reference, or one built from package ref while
+// the registry does not hold it.
+func refImpl() *impls.Impl {
+	if r := impls.Reference(); r != nil {
+		return r
+	}
+	return &impls.Impl{
+		Name: "ref",
+		C64: func(dst, x, h []float64) (float64, string) {
+			l, c := ref.Eval64(dst, x, h)
+			return l, c.String()
+		},
+		C32: func(dst, x, h []float32) (float32, string) {
+			l, c := ref.Eval32(dst, x, h)
+			return l, c.String()
+		},
+	}
 }
 
 // TestIDsAreSentences checks the battery's bookkeeping: unique IDs, names
