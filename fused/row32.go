@@ -17,17 +17,31 @@ func scanRow32Go(x, h []float32) scan64 {
 	return a.reduce()
 }
 
-// from32 runs pass 1 of the float32 path over x[j0:]: max, nf and S only.
+// from32 runs pass 1 of the float32 path over x[j0:]: max, nf and S only,
+// with the padded last block of scanAcc64.from.
 func (a *scanAcc64) from32(x, h []float32, j0 int) {
-	for j := j0; j < len(x); j++ {
-		l := j & 7
-		v, hv := float64(x[j]), float64(h[j])
-		a.mx[l] = vmax(a.mx[l], v)
-		a.nf[l] = float64(a.nf[l] + float64(v*0))
-		var e float64
-		a.shi[l], e = twoSum(a.shi[l], hv)
-		a.slo[l] = float64(a.slo[l] + e)
+	n := len(x)
+	n8 := n &^ 7
+	for j := j0; j < n8; j++ {
+		a.lane32(j&7, float64(x[j]), float64(h[j]))
 	}
+	if n8 < n {
+		for l := 0; l < 8; l++ {
+			v, hv := float64(x[n8]), 0.0
+			if n8+l < n {
+				v, hv = float64(x[n8+l]), float64(h[n8+l])
+			}
+			a.lane32(l, v, hv)
+		}
+	}
+}
+
+func (a *scanAcc64) lane32(l int, v, hv float64) {
+	a.mx[l] = vmax(a.mx[l], v)
+	a.nf[l] = float64(a.nf[l] + float64(v*0))
+	var e float64
+	a.shi[l], e = twoSum(a.shi[l], hv)
+	a.slo[l] = float64(a.slo[l] + e)
 }
 
 // expRow32Go is pass 2 of the float32 path: e_j = exp(x_j − m) into e,
@@ -56,13 +70,17 @@ func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, j0 int) {
 	}
 }
 
-func (a *expAcc32) reduce() (s, p float64) {
-	s, p = a.s[0], a.p[0]
-	for l := 1; l < 8; l++ {
-		s = float64(s + a.s[l])
-		p = float64(p + a.p[l])
+// reduce combines the lanes as a tree (see scanAcc64.reduce).
+func (a *expAcc32) reduce() (s, p float64) { return a.reduceFrom(4) }
+
+func (a *expAcc32) reduceFrom(w int) (s, p float64) {
+	for ; w >= 1; w /= 2 {
+		for i := 0; i < w; i++ {
+			a.s[i] = float64(a.s[i] + a.s[i+w])
+			a.p[i] = float64(a.p[i] + a.p[i+w])
+		}
 	}
-	return
+	return a.s[0], a.p[0]
 }
 
 // gradRow32Go is pass 3 of the float32 path (see gradTerm64), rounding each

@@ -53,19 +53,36 @@ func scanRow64Go(x, h []float64) scan64 {
 	return a.reduce()
 }
 
-// from runs pass 1 over x[j0:], h[j0:]; j0 is a multiple of 8.
+// from runs pass 1 over x[j0:], h[j0:] (j0 a multiple of 8). The last
+// len(x) mod 8 elements run as one block padded with copies of the first
+// of them and h = 0, as the vector loop does: a padded lane leaves the max,
+// min, nf and S unchanged bitwise (it repeats a value already seen, or adds
+// an exact +0 to an accumulator that is never −0).
 func (a *scanAcc64) from(x, h []float64, j0 int) {
-	for j := j0; j < len(x); j++ {
-		l := j & 7
-		v, hv := x[j], h[j]
-		a.mx[l] = vmax(a.mx[l], v)
-		a.mn[l] = vmin(a.mn[l], v)
-		a.nf[l] = float64(a.nf[l] + float64(v*0))
-		var e float64
-		a.shi[l], e = twoSum(a.shi[l], hv)
-		a.slo[l] = float64(a.slo[l] + e)
-		a.hm[l] = vmax(a.hm[l], vmax(hv, float64(0-hv)))
+	n := len(x)
+	n8 := n &^ 7
+	for j := j0; j < n8; j++ {
+		a.lane(j&7, x[j], h[j])
 	}
+	if n8 < n {
+		for l := 0; l < 8; l++ {
+			v, hv := x[n8], 0.0
+			if n8+l < n {
+				v, hv = x[n8+l], h[n8+l]
+			}
+			a.lane(l, v, hv)
+		}
+	}
+}
+
+func (a *scanAcc64) lane(l int, v, hv float64) {
+	a.mx[l] = vmax(a.mx[l], v)
+	a.mn[l] = vmin(a.mn[l], v)
+	a.nf[l] = float64(a.nf[l] + float64(v*0))
+	var e float64
+	a.shi[l], e = twoSum(a.shi[l], hv)
+	a.slo[l] = float64(a.slo[l] + e)
+	a.hm[l] = vmax(a.hm[l], vmax(hv, float64(0-hv)))
 }
 
 // vmax and vmin are VMAXPD/VMINPD: (a > b) ? a : b, the second operand when
@@ -84,19 +101,23 @@ func vmin(a, b float64) float64 {
 	return b
 }
 
-func (a *scanAcc64) reduce() scan64 {
-	mx, mn, nf, shi, slo, hm := &a.mx, &a.mn, &a.nf, &a.shi, &a.slo, &a.hm
-	r := scan64{m: mx[0], xmin: mn[0], nf: nf[0], sHi: shi[0], sLo: slo[0], hmax: hm[0]}
-	for l := 1; l < 8; l++ {
-		r.m = vmax(r.m, mx[l])
-		r.xmin = vmin(r.xmin, mn[l])
-		r.nf = float64(r.nf + nf[l])
-		var e float64
-		r.sHi, e = twoSum(r.sHi, shi[l])
-		r.sLo = float64(r.sLo + float64(e+slo[l]))
-		r.hmax = vmax(r.hmax, hm[l])
+// reduce combines the lanes as a tree, lane i with lane i+w for w = 4, 2,
+// 1 (the vector loops do the w = 4 level in registers, then call reduceFrom(2)).
+func (a *scanAcc64) reduce() scan64 { return a.reduceFrom(4) }
+
+func (a *scanAcc64) reduceFrom(w int) scan64 {
+	for ; w >= 1; w /= 2 {
+		for i := 0; i < w; i++ {
+			a.mx[i] = vmax(a.mx[i], a.mx[i+w])
+			a.mn[i] = vmin(a.mn[i], a.mn[i+w])
+			a.nf[i] = float64(a.nf[i] + a.nf[i+w])
+			var e float64
+			a.shi[i], e = twoSum(a.shi[i], a.shi[i+w])
+			a.slo[i] = float64(a.slo[i] + float64(e+a.slo[i+w]))
+			a.hm[i] = vmax(a.hm[i], a.hm[i+w])
+		}
 	}
-	return r
+	return scan64{m: a.mx[0], xmin: a.mn[0], nf: a.nf[0], sHi: a.shi[0], sLo: a.slo[0], hmax: a.hm[0]}
 }
 
 // expRow64Go is pass 2: for every j, d_j = x_j − m exactly as (dh, dl),
@@ -139,17 +160,20 @@ func expTerm64(x, h, m float64) (e, elo, ph, pl float64) {
 	return
 }
 
-func (a *expAcc64) reduce() (sHi, sLo, pHi, pLo float64) {
-	shi, slo, phi, plo := &a.shi, &a.slo, &a.phi, &a.plo
-	sHi, sLo, pHi, pLo = shi[0], slo[0], phi[0], plo[0]
-	for l := 1; l < 8; l++ {
-		var e float64
-		sHi, e = twoSum(sHi, shi[l])
-		sLo = float64(sLo + float64(e+slo[l]))
-		pHi, e = twoSum(pHi, phi[l])
-		pLo = float64(pLo + float64(e+plo[l]))
+// reduce combines the lanes as scanAcc64.reduce does.
+func (a *expAcc64) reduce() (sHi, sLo, pHi, pLo float64) { return a.reduceFrom(4) }
+
+func (a *expAcc64) reduceFrom(w int) (sHi, sLo, pHi, pLo float64) {
+	for ; w >= 1; w /= 2 {
+		for i := 0; i < w; i++ {
+			var e float64
+			a.shi[i], e = twoSum(a.shi[i], a.shi[i+w])
+			a.slo[i] = float64(a.slo[i] + float64(e+a.slo[i+w]))
+			a.phi[i], e = twoSum(a.phi[i], a.phi[i+w])
+			a.plo[i] = float64(a.plo[i] + float64(e+a.plo[i+w]))
+		}
 	}
-	return
+	return a.shi[0], a.slo[0], a.phi[0], a.plo[0]
 }
 
 // gradRow64Go is pass 3: with e_j in dst, p_j = e_j·inv, q_j = 1 − p_j,

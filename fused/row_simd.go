@@ -10,9 +10,11 @@ import (
 // The vector loops: the same operations as the pure-Go lanes of row64.go,
 // row32.go, exp.go and exp32.go on Float64x8 (AVX-512F), eight lanes at a
 // time, with the exp kernels written out inside the loops so that their
-// constants stay in registers; the tail of a row (len mod 8 elements) runs
-// the pure-Go code on the stored lanes. TestSIMDMatchesGo checks the two
-// bit for bit. Without AVX-512F at run time the pure-Go loops run.
+// constants stay in registers. The tail of a row (len mod 8 elements) runs
+// as one more, padded vector, exactly as the pure-Go code pads it, and the
+// first level of the lane reduction tree runs in registers.
+// TestSIMDMatchesGo checks the two bit for bit. Without AVX-512F at run
+// time the pure-Go loops run.
 
 func init() { useSIMD(true) }
 
@@ -33,8 +35,6 @@ func useSIMD(on bool) {
 type f64x8 = archsimd.Float64x8
 
 func bc(v float64) f64x8 { return archsimd.BroadcastFloat64x8(v) }
-
-func storeLanes(v f64x8, l *lanes8) { v.Store((*[8]float64)(l)) }
 
 func loadLanes(l *lanes8) f64x8 { return archsimd.LoadFloat64x8((*[8]float64)(l)) }
 
@@ -134,33 +134,62 @@ func exp32SliceSIMD(dst, x []float64) {
 	}
 }
 
+type f64x4 = archsimd.Float64x4
+
+func store4(v f64x4, l *lanes8) { v.Store((*[4]float64)(l[:4])) }
+
+// twoSum4 is twoSum on four lanes.
+func twoSum4(a, b f64x4) (s, e f64x4) {
+	s = a.Add(b)
+	bb := s.Sub(a)
+	e = a.Sub(s.Sub(bb)).Add(b.Sub(bb))
+	return
+}
+
+// ddHalf is the w = 4 level of the lane tree for a double word: lane i
+// combined with lane i+4, into lanes 0..3 of (hi, lo).
+func ddHalf(hi, lo f64x8, h, l *lanes8) {
+	s, e := twoSum4(hi.GetLo(), hi.GetHi())
+	store4(s, h)
+	store4(lo.GetLo().Add(e.Add(lo.GetHi())), l)
+}
+
 func scanRow64SIMD(x, h []float64) scan64 {
 	a := newScanAcc64()
-	n8 := len(x) &^ 7
-	if n8 > 0 {
-		mx, mn := loadLanes(&a.mx), loadLanes(&a.mn)
-		zero := bc(0)
-		nf, shi, slo, hm := zero, zero, zero, zero
-		for j := 0; j < n8; j += 8 {
-			v := archsimd.LoadFloat64x8Slice(x[j:])
-			hv := archsimd.LoadFloat64x8Slice(h[j:])
-			mx = mx.Max(v)
-			mn = mn.Min(v)
-			nf = nf.Add(v.Mul(zero))
-			var e f64x8
-			shi, e = twoSumV(shi, hv)
-			slo = slo.Add(e)
-			hm = hm.Max(hv.Max(zero.Sub(hv)))
+	n := len(x)
+	n8 := n &^ 7
+	var xt, ht [8]float64
+	if n8 < n {
+		for i := range xt {
+			xt[i] = x[n8]
 		}
-		storeLanes(mx, &a.mx)
-		storeLanes(mn, &a.mn)
-		storeLanes(nf, &a.nf)
-		storeLanes(shi, &a.shi)
-		storeLanes(slo, &a.slo)
-		storeLanes(hm, &a.hm)
+		copy(xt[:], x[n8:])
+		copy(ht[:], h[n8:])
 	}
-	a.from(x, h, n8)
-	return a.reduce()
+	mx, mn := loadLanes(&a.mx), loadLanes(&a.mn)
+	zero := bc(0)
+	nf, shi, slo, hm := zero, zero, zero, zero
+	for j := 0; j < n; j += 8 {
+		var v, hv f64x8
+		if j == n8 {
+			v, hv = archsimd.LoadFloat64x8(&xt), archsimd.LoadFloat64x8(&ht)
+		} else {
+			v, hv = archsimd.LoadFloat64x8Slice(x[j:]), archsimd.LoadFloat64x8Slice(h[j:])
+		}
+		mx = mx.Max(v)
+		mn = mn.Min(v)
+		nf = nf.Add(v.Mul(zero))
+		var e f64x8
+		shi, e = twoSumV(shi, hv)
+		slo = slo.Add(e)
+		hm = hm.Max(hv.Max(zero.Sub(hv)))
+	}
+	store4(mx.GetLo().Max(mx.GetHi()), &a.mx)
+	store4(mn.GetLo().Min(mn.GetHi()), &a.mn)
+	store4(nf.GetLo().Add(nf.GetHi()), &a.nf)
+	ddHalf(shi, slo, &a.shi, &a.slo)
+	store4(hm.GetLo().Max(hm.GetHi()), &a.hm)
+	return a.reduceFrom(2)
 }
 
 // kMask returns 1 in every lane but lane k&7, which is 0.
@@ -267,12 +296,10 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 			phi, err = twoSumV(phi, ph)
 			plo = plo.Add(err.Add(pl))
 		}
-		storeLanes(shi, &a.shi)
-		storeLanes(slo, &a.slo)
-		storeLanes(phi, &a.phi)
-		storeLanes(plo, &a.plo)
+		ddHalf(shi, slo, &a.shi, &a.slo)
+		ddHalf(phi, plo, &a.phi, &a.plo)
 	}
-	return a.reduce()
+	return a.reduceFrom(2)
 }
 
 func gradRow64SIMD(dst, h []float64, inv, sHi, sLo float64) {
@@ -292,27 +319,37 @@ func gradRow64SIMD(dst, h []float64, inv, sHi, sLo float64) {
 
 func scanRow32SIMD(x, h []float32) scan64 {
 	a := newScanAcc64()
-	n8 := len(x) &^ 7
-	if n8 > 0 {
-		mx := loadLanes(&a.mx)
-		zero := bc(0)
-		nf, shi, slo := zero, zero, zero
-		for j := 0; j < n8; j += 8 {
-			v := archsimd.LoadFloat32x8Slice(x[j:]).ConvertToFloat64()
-			hv := archsimd.LoadFloat32x8Slice(h[j:]).ConvertToFloat64()
-			mx = mx.Max(v)
-			nf = nf.Add(v.Mul(zero))
-			var e f64x8
-			shi, e = twoSumV(shi, hv)
-			slo = slo.Add(e)
+	n := len(x)
+	n8 := n &^ 7
+	var xt, ht [8]float32
+	if n8 < n {
+		for i := range xt {
+			xt[i] = x[n8]
 		}
-		storeLanes(mx, &a.mx)
-		storeLanes(nf, &a.nf)
-		storeLanes(shi, &a.shi)
-		storeLanes(slo, &a.slo)
+		copy(xt[:], x[n8:])
+		copy(ht[:], h[n8:])
 	}
-	a.from32(x, h, n8)
-	return a.reduce()
+	mx := loadLanes(&a.mx)
+	zero := bc(0)
+	nf, shi, slo := zero, zero, zero
+	for j := 0; j < n; j += 8 {
+		var v, hv f64x8
+		if j == n8 {
+			v, hv = archsimd.LoadFloat32x8(&xt).ConvertToFloat64(), archsimd.LoadFloat32x8(&ht).ConvertToFloat64()
+		} else {
+			v = archsimd.LoadFloat32x8Slice(x[j:]).ConvertToFloat64()
+			hv = archsimd.LoadFloat32x8Slice(h[j:]).ConvertToFloat64()
+		}
+		mx = mx.Max(v)
+		nf = nf.Add(v.Mul(zero))
+		var e f64x8
+		shi, e = twoSumV(shi, hv)
+		slo = slo.Add(e)
+	}
+	store4(mx.GetLo().Max(mx.GetHi()), &a.mx)
+	store4(nf.GetLo().Add(nf.GetHi()), &a.nf)
+	ddHalf(shi, slo, &a.shi, &a.slo)
+	return a.reduceFrom(2)
 }
 
 func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) {
@@ -376,10 +413,10 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) 
 			vs = vs.Add(ex)
 			vp = hv.MulAdd(d, vp)
 		}
-		storeLanes(vs, &a.s)
-		storeLanes(vp, &a.p)
+		store4(vs.GetLo().Add(vs.GetHi()), &a.s)
+		store4(vp.GetLo().Add(vp.GetHi()), &a.p)
 	}
-	return a.reduce()
+	return a.reduceFrom(2)
 }
 
 func gradRow32SIMD(dst []float32, e []float64, h []float32, inv, sHi, sLo float64) {
