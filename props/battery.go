@@ -79,11 +79,15 @@ func Tests(n int) Option { return func(c *config) { c.tests = n } }
 // Reference sets the certified reference (default impls.Reference()).
 func Reference(ref *impls.Impl) Option { return func(c *config) { c.ref = ref } }
 
-// Only restricts the run to the properties with the given IDs.
+// Only restricts the run to the properties with the given IDs (see IDs).
+// It panics on an unknown ID.
 func Only(ids ...string) Option {
 	return func(c *config) {
 		c.only = map[string]bool{}
 		for _, id := range ids {
+			if Name(id) == "" {
+				panic("props: Only: unknown property ID")
+			}
 			c.only[id] = true
 		}
 	}
