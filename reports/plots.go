@@ -77,15 +77,21 @@ func (r *Report) figures() ([]figure, error) {
 			name, caption string
 			build         func() (*chart, error)
 		}
+		spreadFrom, spreadWhat := "", "every family"
+		if slices.Contains(r.Meta.Families, GridFamily) {
+			// The grid varies the spread alone (and C): a controlled view.
+			// The tables hold every family's worst case.
+			spreadFrom, spreadWhat = GridFamily, "the "+GridFamily+" family"
+		}
 		specs := []spec{
-			{"loss_vs_spread_" + string(dt), "Worst bits of error of the loss vs logit spread (max − min of the finite logits), " + string(dt),
-				func() (*chart, error) { return r.binnedPlot(dt, lossMeasure, true) }},
-			{"grad_vs_spread_" + string(dt), "Worst bits of error of the gradient vs logit spread, " + string(dt),
-				func() (*chart, error) { return r.binnedPlot(dt, gradMeasure, true) }},
+			{"loss_vs_spread_" + string(dt), "Worst bits of error of the loss vs logit spread (max − min of the finite logits), " + spreadWhat + ", " + string(dt),
+				func() (*chart, error) { return r.binnedPlot(dt, lossMeasure, spreadFrom, true) }},
+			{"grad_vs_spread_" + string(dt), "Worst bits of error of the gradient vs logit spread, " + spreadWhat + ", " + string(dt),
+				func() (*chart, error) { return r.binnedPlot(dt, gradMeasure, spreadFrom, true) }},
 			{"loss_vs_classes_" + string(dt), "Worst bits of error of the loss vs number of classes C, " + string(dt),
-				func() (*chart, error) { return r.binnedPlot(dt, lossMeasure, false) }},
+				func() (*chart, error) { return r.binnedPlot(dt, lossMeasure, "", false) }},
 			{"grad_vs_classes_" + string(dt), "Worst bits of error of the gradient vs number of classes C, " + string(dt),
-				func() (*chart, error) { return r.binnedPlot(dt, gradMeasure, false) }},
+				func() (*chart, error) { return r.binnedPlot(dt, gradMeasure, "", false) }},
 			{"grad_cdf_" + string(dt), "CDF of the gradient's bits of error over all scored cases, " + string(dt),
 				func() (*chart, error) { return r.cdfPlot(dt) }},
 		}
@@ -145,15 +151,22 @@ func (r *Report) plotted() []int {
 
 // binnedPlot draws, per implementation, the worst bits of error of m over
 // the scored cases of dtype dt in each log bin of the logit spread
-// (bySpread) or of C. Cases with spread 0 are left out of the spread plot.
-func (r *Report) binnedPlot(dt cases.DType, m measure, bySpread bool) (*chart, error) {
+// (bySpread) or of C, over the cases of family (every family if empty).
+// Cases with spread 0 are left out of the spread plot.
+func (r *Report) binnedPlot(dt cases.DType, m measure, family string, bySpread bool) (*chart, error) {
 	ch := newChart()
 	p := ch.p
 	perDecade := float64(classBinsPerDecade)
 	if bySpread {
 		perDecade = spreadBinsPerDecade
 		p.Title.Text = fmt.Sprintf("%s error vs logit spread (%s)", m.name, dt)
-		p.X.Label.Text = "logit spread max(x) − min(x) (logit units, log scale, half-decade bins, ends open)"
+		if family != "" {
+			p.Title.Text = fmt.Sprintf("%s error vs logit spread (%s, %s family)", m.name, dt, family)
+		}
+		p.X.Label.Text = "logit spread max(x) − min(x) (logit units, log scale, half-decade bins)"
+		if family == "" {
+			p.X.Label.Text = "logit spread max(x) − min(x) (logit units, log scale, half-decade bins, ends open)"
+		}
 	} else {
 		p.Title.Text = fmt.Sprintf("%s error vs number of classes (%s)", m.name, dt)
 		p.X.Label.Text = "number of classes C (log scale, quarter-decade bins)"
@@ -165,7 +178,7 @@ func (r *Report) binnedPlot(dt cases.DType, m measure, bySpread bool) (*chart, e
 		worst := map[int]float64{}
 		for i := k; i < len(r.Scores); i += nImpl {
 			s := &r.Scores[i]
-			if s.DType != dt || !m.scored(s) {
+			if s.DType != dt || !m.scored(s) || (family != "" && s.Family != family) {
 				continue
 			}
 			v := float64(s.C)
@@ -204,7 +217,7 @@ func (r *Report) binnedPlot(dt cases.DType, m measure, bySpread bool) (*chart, e
 		lo, hi = 0, 1 // no data: an empty but valid axis
 	}
 	p.X.Tick.Marker = decadeTicks{}
-	if bySpread {
+	if bySpread && family == "" {
 		lo, hi = spreadMinDecade, spreadMaxDecade
 		p.X.Tick.Marker = decadeTicks{fold: true, foldLo: spreadMinDecade, foldHi: spreadMaxDecade}
 	}
