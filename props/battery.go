@@ -44,8 +44,8 @@ const DefaultSeed = 20260101
 // corpus (the first cases of every family in every dtype); Short runs draw
 // ShortTests.
 const (
-	DefaultTests = 100
-	ShortTests   = 25
+	DefaultTests = 1000
+	ShortTests   = 100
 )
 
 // config is what the Options set.

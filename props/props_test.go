@@ -118,10 +118,16 @@ func TestControl(t *testing.T) {
 	Check(t, bctl, append(batteryOpts(), Only(IDIgnore, IDNormalizer, IDLossWeight, IDLayout))...)
 }
 
-var testsFlag = flag.Int("props.tests", 0, "random cases per property after the corpus (0: DefaultTests, or ShortTests with -short)")
+var (
+	testsFlag = flag.Int("props.tests", 0, "random cases per property after the corpus (0: DefaultTests, or ShortTests with -short)")
+	maxCFlag  = flag.Int("props.maxc", 0, "largest C drawn (0: the default 64; 100000 admits the many-classes family)")
+)
 
 func batteryOpts() []Option {
 	opts := []Option{Reference(refImpl())}
+	if *maxCFlag > 0 {
+		opts = append(opts, MaxClasses(*maxCFlag))
+	}
 	switch {
 	case *testsFlag > 0:
 		opts = append(opts, Tests(*testsFlag))
