@@ -81,8 +81,9 @@ func drawBatch(p *gopter.GenParameters, dt cases.DType, C int, spec batchSpec) c
 	return b
 }
 
-// batchShrinker drops one outer slice or one inner column, or rounds the
-// logits to integers.
+// batchShrinker drops one outer slice, one inner column or one class no
+// label uses, keeps only the diagonal of H, or rounds the logits to
+// integers.
 func batchShrinker(v interface{}) gopter.Shrink {
 	b := v.(batchInput).b
 	var out []batchInput
@@ -91,6 +92,19 @@ func batchShrinker(v interface{}) gopter.Shrink {
 	}
 	for i := 0; b.Inner > 1 && i < b.Inner; i++ {
 		out = append(out, batchInput{dropInner(b, i)})
+	}
+	for j := 0; b.C > 1 && j < b.C; j++ {
+		if d, ok := dropBatchClass(b, j); ok {
+			out = append(out, batchInput{d})
+		}
+	}
+	if offDiagonal(b) {
+		d := b
+		d.H = make([]float64, len(b.H))
+		for j := 0; j < b.C; j++ {
+			d.H[j*b.C+j] = b.H[j*b.C+j]
+		}
+		out = append(out, batchInput{d})
 	}
 	rounded := b
 	rounded.Logits = make([]float64, len(b.Logits))
@@ -110,6 +124,55 @@ func batchShrinker(v interface{}) gopter.Shrink {
 		}
 		return nil, false
 	}
+}
+
+// dropBatchClass removes class j, which no label may use, from the logits
+// and from H's rows and columns, renumbering the labels above it.
+func dropBatchClass(b cases.Batch, j int) (cases.Batch, bool) {
+	ignored := func(l int) bool { return b.Opts.HasIgnoreLabel && l == b.Opts.IgnoreLabel }
+	for _, l := range b.Labels {
+		if l == j && !ignored(l) {
+			return b, false
+		}
+	}
+	if b.Opts.HasIgnoreLabel && b.Opts.IgnoreLabel >= 0 && b.Opts.IgnoreLabel < b.C {
+		return b, false // renumbering would move the ignore label
+	}
+	d := b
+	d.C--
+	d.Logits, d.H = nil, nil
+	d.Labels = append([]int(nil), b.Labels...)
+	for o := 0; o < b.Outer; o++ {
+		for c := 0; c < b.C; c++ {
+			if c != j {
+				d.Logits = append(d.Logits, b.Logits[(o*b.C+c)*b.Inner:(o*b.C+c+1)*b.Inner]...)
+			}
+		}
+	}
+	for r := 0; r < b.C; r++ {
+		for c := 0; c < b.C; c++ {
+			if r != j && c != j {
+				d.H = append(d.H, b.H[r*b.C+c])
+			}
+		}
+	}
+	for k, l := range d.Labels {
+		if !ignored(l) && l > j {
+			d.Labels[k]--
+		}
+	}
+	return d, true
+}
+
+func offDiagonal(b cases.Batch) bool {
+	for r := 0; r < b.C; r++ {
+		for c := 0; c < b.C; c++ {
+			if r != c && b.H[r*b.C+c] != 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func dropOuter(b cases.Batch, o int) cases.Batch {

@@ -180,7 +180,7 @@ func TestBatchShrinkerValid(t *testing.T) {
 		}
 		n++
 	}
-	if n != 5 {
-		t.Errorf("%d shrinks, want 5 (two outer, two inner, one rounding)", n)
+	if n != 6 {
+		t.Errorf("%d shrinks, want 6 (two outer, two inner, the diagonal of H, one rounding)", n)
 	}
 }
