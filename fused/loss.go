@@ -81,7 +81,7 @@ func loss64(dst, x, h []float64) float64 {
 		!(float64(sc.hmax*width)*n <= fastLimit) {
 		return slow64(dst, x, h)
 	}
-	k := firstIndex(x, sc.m)
+	k := firstIndex64(x, sc.m)
 	sHi, sLo, pHi, pLo := expRow64(dst, x, h, sc.m, k)
 	inv := inv1p(sHi, sLo)
 	gradRow64(dst, h, inv, sc.sHi, sc.sLo)
@@ -108,7 +108,7 @@ func firstIndex[T float32 | float64](x []T, m T) int {
 			return j
 		}
 	}
-	panic("fused: no maximum") // unreachable for non-NaN m taken from x
+	return -1 // only for a tail without the max (firstIndex*SIMD); Loss's m comes from x
 }
 
 // inv1p returns 1/(1+s) for s = sHi + sLo ≥ 0 (one Newton step on the
@@ -288,7 +288,7 @@ func loss32(dst, x, h []float32) float32 {
 		return slow32(dst, x, h)
 	}
 	m := float32(sc.m)
-	k := firstIndex(x, m)
+	k := firstIndex32(x, m)
 	bp := scratch.Get().(*[]float64)
 	if cap(*bp) < len(x) {
 		*bp = make([]float64, len(x))

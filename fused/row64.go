@@ -27,13 +27,16 @@ func twoSum(a, b float64) (s, e float64) {
 }
 
 var (
-	scanRow64  = scanRow64Go
-	expRow64   = expRow64Go
-	gradRow64  = gradRow64Go
-	scanRow32  = scanRow32Go
-	expRow32   = expRow32Go
-	gradRow32  = gradRow32Go
-	simdActive = false
+	scanRow64 = scanRow64Go
+	expRow64  = expRow64Go
+	gradRow64 = gradRow64Go
+	scanRow32 = scanRow32Go
+	// firstIndex64 and firstIndex32 find k, the first index of the max.
+	firstIndex64 = firstIndex[float64]
+	firstIndex32 = firstIndex[float32]
+	expRow32     = expRow32Go
+	gradRow32    = gradRow32Go
+	simdActive   = false
 )
 
 // scanAcc64 holds the lanes of pass 1.

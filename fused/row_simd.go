@@ -4,6 +4,7 @@ package fused
 
 import (
 	"math"
+	"math/bits"
 	"simd/archsimd"
 )
 
@@ -24,9 +25,11 @@ func useSIMD(on bool) {
 	if on && archsimd.X86.AVX512() {
 		scanRow64, expRow64, gradRow64 = scanRow64SIMD, expRow64SIMD, gradRow64SIMD
 		scanRow32, expRow32, gradRow32 = scanRow32SIMD, expRow32SIMD, gradRow32SIMD
+		firstIndex64, firstIndex32 = firstIndex64SIMD, firstIndex32SIMD
 		simdActive = true
 		return
 	}
+	firstIndex64, firstIndex32 = firstIndex[float64], firstIndex[float32]
 	scanRow64, expRow64, gradRow64 = scanRow64Go, expRow64Go, gradRow64Go
 	scanRow32, expRow32, gradRow32 = scanRow32Go, expRow32Go, gradRow32Go
 	simdActive = false
@@ -190,6 +193,30 @@ func scanRow64SIMD(x, h []float64) scan64 {
 	ddHalf(shi, slo, &a.shi, &a.slo)
 	store4(hm.GetLo().Max(hm.GetHi()), &a.hm)
 	return a.reduceFrom(2)
+}
+
+// firstIndex64SIMD is firstIndex, eight elements per comparison.
+func firstIndex64SIMD(x []float64, m float64) int {
+	n8 := len(x) &^ 7
+	mm := bc(m)
+	for j := 0; j < n8; j += 8 {
+		if b := archsimd.LoadFloat64x8Slice(x[j:]).Equal(mm).ToBits(); b != 0 {
+			return j + bits.TrailingZeros8(b)
+		}
+	}
+	return n8 + firstIndex(x[n8:], m)
+}
+
+// firstIndex32SIMD is firstIndex, sixteen elements per comparison.
+func firstIndex32SIMD(x []float32, m float32) int {
+	n16 := len(x) &^ 15
+	mm := archsimd.BroadcastFloat32x16(m)
+	for j := 0; j < n16; j += 16 {
+		if b := archsimd.LoadFloat32x16Slice(x[j:]).Equal(mm).ToBits(); b != 0 {
+			return j + bits.TrailingZeros16(b)
+		}
+	}
+	return n16 + firstIndex(x[n16:], m)
 }
 
 // kMask returns 1 in every lane but lane k&7, which is 0.
