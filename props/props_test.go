@@ -41,13 +41,13 @@ func subjects() []subject {
 		{reg("fused", generic("fused", fused.Loss[float64], fused.Loss[float32])), nil,
 			"the suite's implementation: every property, at its own declared bounds"},
 		{reg("naive", generic("naive", naive.Loss[float64], naive.Loss[float32])), []string{IDIdentity},
-			"the 1e-20 clamp of log p caps the loss of a dominant off-label logit near 46"},
+			"log of a separately rounded softmax (and the 1e-20 clamp): [32, 0] loses its tiny loss 1.27e-14"},
 		{reg("caffe", generic("caffe", peers.Caffe[float64], peers.Caffe[float32])), []string{IDIdentity},
-			"Caffe after #3855 keeps the clamped forward"},
+			"Caffe after #3855 keeps the forward −Σ h log max(p, 1e-20) over a rounded p"},
 		{reg("tf", generic("tf", peers.TF[float64], peers.TF[float32])), []string{IDGradSum},
 			"softmax − labels sums to 1 − S"},
 		{reg("torch", generic("torch", peers.Torch[float64], peers.Torch[float32])), []string{IDIdentity},
-			"log_softmax forms log(Σ exp) with log, not log1p: a tiny loss becomes 0"},
+			"log_softmax forms log Σ exp(x − m) with log, not log1p: [32, 0] loses its tiny loss"},
 		{reg("lse-at-scale", generic("lse-at-scale", peers.LSEAtScale[float64], peers.LSEAtScale[float32])), []string{IDShift},
 			"LSE(x) − x_l at the logits' scale changes with the shift"},
 		{reg("gonum-lse", generic("gonum-lse", peers.GonumLSE[float64], peers.GonumLSE[float32])), []string{IDIdentity},
@@ -62,9 +62,9 @@ func subjects() []subject {
 		{perSample("p-minus-h", "gradient p − h", withFlaw(flawPMinusH)), []string{IDGradSum},
 			"Σ_j (p_j − h_j) = 1 − S"},
 		{perSample("clamped", "−Σ h_j log max(p_j, 1e-20)", withFlaw(flawClamped)), []string{IDIdentity},
-			"the loss of an underflowed p_l is capped at 46.05"},
+			"log of a rounded p, clamped at 1e-20: tiny losses lost, an underflowed p_l's loss capped at 46.05"},
 		{perSample("one-minus-p", "q_k = 1 − p_k for the max class", withFlaw(flawOneMinusP)), []string{IDGradSum},
-			"g_k = 0 while the tail gradient survives: [37.43, 0] sums to 5.55e-17"},
+			"1 − p_k rounds where the tail gradient p_j does not: [32, 0] sums to 7.6e-18"},
 		{batchVariant("wrong-normalizer", "BATCH_SIZE divides by outer·inner", flawBatchSizeIsPositions), []string{IDNormalizer},
 			"BATCH_SIZE normalizes by the batch dimension outer only"},
 		{batchVariant("ignore-keeps-grad", "ignored positions keep softmax(x) as gradient", flawIgnoreKeepsGrad), []string{IDIgnore},
@@ -169,4 +169,32 @@ func TestIDsAreSentences(t *testing.T) {
 			t.Errorf("property %q: name %q is not a sentence", p.id, p.name)
 		}
 	}
+}
+
+var matrixFlag = flag.Bool("props.matrix", false, "log the verdict of every property on every subject (TestMatrix)")
+
+// TestMatrix logs, with -props.matrix, which properties each subject fails:
+// the whole picture behind the flaw table.
+func TestMatrix(t *testing.T) {
+	if !*matrixFlag {
+		t.Skip("run with -props.matrix -v")
+	}
+	ids := IDs()
+	var b strings.Builder
+	b.WriteString("| subject | " + strings.Join(ids, " | ") + " |\n|---|" + strings.Repeat("---|", len(ids)) + "\n")
+	for _, s := range subjects() {
+		b.WriteString("| " + s.im.Name + " |")
+		for _, r := range Run(s.im, batteryOpts()...) {
+			switch {
+			case r.Skipped != "":
+				b.WriteString(" skip |")
+			case r.Passed:
+				b.WriteString(" ok |")
+			default:
+				b.WriteString(" **FAIL** |")
+			}
+		}
+		b.WriteString("\n")
+	}
+	t.Log("\n" + b.String())
 }
