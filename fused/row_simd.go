@@ -13,7 +13,7 @@ import (
 // time, with the exp kernels written out inside the loops so that their
 // constants stay in registers. The tail of a row (len mod 8 elements) runs
 // as one more, padded vector, exactly as the pure-Go code pads it, and the
-// first level of the lane reduction tree runs in registers.
+// lane reduction tree runs in registers.
 // TestSIMDMatchesGo checks the two bit for bit. Without AVX-512F at run
 // time the pure-Go loops run.
 
@@ -139,8 +139,6 @@ func exp32SliceSIMD(dst, x []float64) {
 
 type f64x4 = archsimd.Float64x4
 
-func store4(v f64x4, l *lanes8) { v.Store((*[4]float64)(l[:4])) }
-
 // twoSum4 is twoSum on four lanes.
 func twoSum4(a, b f64x4) (s, e f64x4) {
 	s = a.Add(b)
@@ -149,13 +147,43 @@ func twoSum4(a, b f64x4) (s, e f64x4) {
 	return
 }
 
-// ddHalf is the w = 4 level of the lane tree for a double word: lane i
-// combined with lane i+4, into lanes 0..3 of (hi, lo).
-func ddHalf(hi, lo f64x8, h, l *lanes8) {
-	s, e := twoSum4(hi.GetLo(), hi.GetHi())
-	store4(s, h)
-	store4(lo.GetLo().Add(e.Add(lo.GetHi())), l)
+type f64x2 = archsimd.Float64x2
+
+// The lane tree of reduceFrom(4) (lane i with lane i+w, w = 4, 2, 1) in
+// registers: w = 4 on halves of the 8-lane vector, w = 2 on halves of the
+// 4-lane one, w = 1 on the two elements.
+
+func maxTree(v f64x8) float64 {
+	v4 := v.GetLo().Max(v.GetHi())
+	v2 := v4.GetLo().Max(v4.GetHi())
+	return vmax(v2.GetElem(0), v2.GetElem(1))
 }
+
+func minTree(v f64x8) float64 {
+	v4 := v.GetLo().Min(v.GetHi())
+	v2 := v4.GetLo().Min(v4.GetHi())
+	return vmin(v2.GetElem(0), v2.GetElem(1))
+}
+
+func sumTree(v f64x8) float64 {
+	v4 := v.GetLo().Add(v.GetHi())
+	v2 := v4.GetLo().Add(v4.GetHi())
+	return float64(v2.GetElem(0) + v2.GetElem(1))
+}
+
+// ddTree reduces a double word (hi, lo) as expAcc64.reduceFrom does.
+func ddTree(hi, lo f64x8) (float64, float64) {
+	h4, e4 := twoSum4(hi.GetLo(), hi.GetHi())
+	l4 := lo.GetLo().Add(e4.Add(lo.GetHi()))
+	h2lo, h2hi := h4.GetLo(), h4.GetHi()
+	h2 := h2lo.Add(h2hi)
+	bb := h2.Sub(h2lo)
+	e2 := h2lo.Sub(h2.Sub(bb)).Add(h2hi.Sub(bb))
+	l2 := l4.GetLo().Add(e2.Add(l4.GetHi()))
+	s, e := twoSum(h2.GetElem(0), h2.GetElem(1))
+	return s, float64(l2.GetElem(0) + float64(e+l2.GetElem(1)))
+}
+
 
 func scanRow64SIMD(x, h []float64) scan64 {
 	a := newScanAcc64()
@@ -187,12 +215,9 @@ func scanRow64SIMD(x, h []float64) scan64 {
 		slo = slo.Add(e)
 		hm = hm.Max(hv.Max(zero.Sub(hv)))
 	}
-	store4(mx.GetLo().Max(mx.GetHi()), &a.mx)
-	store4(mn.GetLo().Min(mn.GetHi()), &a.mn)
-	store4(nf.GetLo().Add(nf.GetHi()), &a.nf)
-	ddHalf(shi, slo, &a.shi, &a.slo)
-	store4(hm.GetLo().Max(hm.GetHi()), &a.hm)
-	return a.reduceFrom(2)
+	r := scan64{m: maxTree(mx), xmin: minTree(mn), nf: sumTree(nf), hmax: maxTree(hm)}
+	r.sHi, r.sLo = ddTree(shi, slo)
+	return r
 }
 
 // firstIndex64SIMD is firstIndex, eight elements per comparison.
@@ -243,7 +268,6 @@ func tailMask(t int) f64x8 {
 }
 
 func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo float64) {
-	var a expAcc64
 	n := len(x)
 	n8 := n &^ 7
 	var xt, ht [8]float64
@@ -323,10 +347,10 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 			phi, err = twoSumV(phi, ph)
 			plo = plo.Add(err.Add(pl))
 		}
-		ddHalf(shi, slo, &a.shi, &a.slo)
-		ddHalf(phi, plo, &a.phi, &a.plo)
+		sHi, sLo = ddTree(shi, slo)
+		pHi, pLo = ddTree(phi, plo)
 	}
-	return a.reduceFrom(2)
+	return
 }
 
 func gradRow64SIMD(dst, h []float64, inv, sHi, sLo float64) {
@@ -373,14 +397,12 @@ func scanRow32SIMD(x, h []float32) scan64 {
 		shi, e = twoSumV(shi, hv)
 		slo = slo.Add(e)
 	}
-	store4(mx.GetLo().Max(mx.GetHi()), &a.mx)
-	store4(nf.GetLo().Add(nf.GetHi()), &a.nf)
-	ddHalf(shi, slo, &a.shi, &a.slo)
-	return a.reduceFrom(2)
+	r := scan64{m: maxTree(mx), xmin: math.Inf(1), nf: sumTree(nf)}
+	r.sHi, r.sLo = ddTree(shi, slo)
+	return r
 }
 
 func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) {
-	var a expAcc32
 	n := len(x)
 	n8 := n &^ 7
 	var xt, ht [8]float32
@@ -440,10 +462,9 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) 
 			vs = vs.Add(ex)
 			vp = hv.MulAdd(d, vp)
 		}
-		store4(vs.GetLo().Add(vs.GetHi()), &a.s)
-		store4(vp.GetLo().Add(vp.GetHi()), &a.p)
+		s, p = sumTree(vs), sumTree(vp)
 	}
-	return a.reduceFrom(2)
+	return
 }
 
 func gradRow32SIMD(dst []float32, e []float64, h []float32, inv, sHi, sLo float64) {
