@@ -42,9 +42,10 @@ func (s Size) sizing() (sizing, error) {
 // Case counts per size. Measured on the 2-core machine of the project, all
 // eight registered implementations, props battery included (user+sys CPU
 // seconds, the honest figure on a shared machine; wall time on 2 idle cores
-// is about half of it): gate 1,776 cases, 3.7 s CPU (12.7 s wall at load
-// 14); full 12,144 cases, 24.8 s CPU (16.5 s wall). The many-classes family
-// (C up to 1e5, the reference's slowest rows) takes about 90% of both.
+// is about half of it): gate 1,776 cases, 3.4 s CPU (4.1 s wall at load
+// 10); full 12,144 cases, 32 s CPU (162 s wall at load 10, 17 s when the
+// machine was quieter). The many-classes family (C up to 1e5, the
+// reference's slowest rows) takes about 90% of the sweep itself.
 const (
 	gatePerFamily = 40
 	gateGridReps  = 2

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"infogain/props"
 	"infogain/reports"
 )
 
@@ -49,7 +48,7 @@ Flags:
 	cfg.Progress = progressWriter(stderr)
 	cfg.Command = "infogain gate --update"
 	cfg.Seed = reports.DefaultSeed
-	cfg.Properties = propertiesFor(props.DefaultTests)
+	cfg.Properties = propertiesFor(propsTests(reports.SizeGate))
 	var want *reports.Baseline
 	if !*update {
 		if want, err = reports.ReadBaseline(*baseline); err != nil {
