@@ -184,7 +184,6 @@ func ddTree(hi, lo f64x8) (float64, float64) {
 	return s, float64(l2.GetElem(0) + float64(e+l2.GetElem(1)))
 }
 
-
 func scanRow64SIMD(x, h []float64) scan64 {
 	a := newScanAcc64()
 	n := len(x)
