@@ -108,8 +108,11 @@ type Result struct {
 	// Skipped is why the property was not run (no reference, no float32
 	// path, …); Passed is then true.
 	Skipped string
-	// Tests is the number of cases that passed before the verdict.
-	Tests int
+	// Tests is the number of cases that passed before the verdict;
+	// Vacuous counts those among them the property could not judge (and
+	// shrink candidates it could not judge, after a failure).
+	Tests   int
+	Vacuous int
 	// Seed is the run's seed; with Only(ID) it replays this property.
 	Seed int64
 	// Detail is the failing check's diagnostic, or the panic.
@@ -132,7 +135,7 @@ func (r *Result) String() string {
 	case r.Skipped != "":
 		fmt.Fprintf(&b, "SKIP %s: %s (%s)", r.Impl, r.Property, r.Skipped)
 	case r.Passed:
-		fmt.Fprintf(&b, "ok   %s: %s (%d cases)", r.Impl, r.Property, r.Tests)
+		fmt.Fprintf(&b, "ok   %s: %s (%d cases, %d not judged)", r.Impl, r.Property, r.Tests, r.Vacuous)
 	default:
 		fmt.Fprintf(&b, "FAIL %s: %s [%s] after %d cases, seed %d\n", r.Impl, r.Property, r.ID, r.Tests, r.Seed)
 		fmt.Fprintf(&b, "  why: %s\n", r.Detail)
@@ -259,6 +262,14 @@ type property struct {
 type env struct {
 	im  *impls.Impl
 	cfg *config
+	// nVacuous counts the cases a property could not judge (they pass).
+	nVacuous int
+}
+
+// vacuous records a case the property cannot judge and lets it pass.
+func (e *env) vacuous() string {
+	e.nVacuous++
+	return ""
 }
 
 func (e *env) bounds(dt cases.DType) Bounds {
@@ -286,7 +297,7 @@ func runProperty(p property, im *impls.Impl, cfg *config) Result {
 	params.MaxShrinkCount = cfg.maxShrinks
 	params.MaxDiscardRatio = 20
 	tr := gp.Check(params)
-	r.Tests = tr.Succeeded
+	r.Tests, r.Vacuous = tr.Succeeded, e.nVacuous
 	if tr.Passed() {
 		r.Passed = true
 		return r

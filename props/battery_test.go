@@ -184,3 +184,21 @@ func TestBatchShrinkerValid(t *testing.T) {
 		t.Errorf("%d shrinks, want 6 (two outer, two inner, the diagonal of H, one rounding)", n)
 	}
 }
+
+// maxVacuousFraction bounds the share of cases a property may pass without
+// judging them (directOK, conditioning, overflowing scales): a property
+// that judges nothing cannot fail.
+const maxVacuousFraction = 0.2
+
+func TestPropertiesJudge(t *testing.T) {
+	im := subjects()[0].im // fused
+	for _, r := range Run(im, Seed(3), Tests(ShortTests), Reference(refImpl())) {
+		if r.Skipped != "" {
+			t.Errorf("%s skipped on %s: %s", r.ID, im.Name, r.Skipped)
+			continue
+		}
+		if float64(r.Vacuous) > maxVacuousFraction*float64(r.Tests) {
+			t.Errorf("%s judged only %d of %d cases", r.ID, r.Tests-r.Vacuous, r.Tests)
+		}
+	}
+}

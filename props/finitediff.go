@@ -67,7 +67,7 @@ func propFiniteDiff(e *env) (gopter.Prop, string) {
 	g := familyCases([]cases.DType{cases.Float64}, f, freeShape, func(c *cases.Case, _ *gopter.GenParameters) bool { return conditioned(c) })
 	return prop.ForAll(func(c cases.Case) string {
 		if !wellConditioned(&c) {
-			return ""
+			return e.vacuous()
 		}
 		got, d := eval(e.im, &c)
 		if d != "" {

@@ -119,7 +119,11 @@ func propShift(e *env) (gopter.Prop, string) {
 		if d != "" {
 			return d
 		}
-		for _, t := range shifts(&c) {
+		ts := shifts(&c)
+		if len(ts) == 0 {
+			return e.vacuous()
+		}
+		for _, t := range ts {
 			s, _ := shifted(&c, t)
 			moved, d := eval(e.im, &s)
 			if d != "" {
@@ -246,7 +250,7 @@ func propGradSum(e *env) (gopter.Prop, string) {
 		scales := gradScales(c.Logits, c.H)
 		for _, v := range scales {
 			if !(v < maxFinite(c.DType)/4) {
-				return ""
+				return e.vacuous()
 			}
 		}
 		for j, v := range got.grad {

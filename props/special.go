@@ -92,10 +92,10 @@ func propIdentity(e *env) (gopter.Prop, string) {
 	})
 	return prop.ForAll(func(c cases.Case) string {
 		if !directOK(&c) {
-			return ""
+			return e.vacuous()
 		}
 		if w, ok := isOneHot(&c); !ok || w != 1 {
-			return "" // a shrink that left the form
+			return e.vacuous() // a shrink that left the form
 		}
 		got, d := eval(e.im, &c)
 		if d != "" {
@@ -149,7 +149,7 @@ func propSmoothing(e *env) (gopter.Prop, string) {
 	})
 	return prop.ForAll(func(c cases.Case) string {
 		if !directOK(&c) {
-			return ""
+			return e.vacuous()
 		}
 		eps := c.H[(c.Label+1)%c.C()] * float64(c.C())
 		got, d := eval(e.im, &c)
@@ -174,11 +174,11 @@ func propWeights(e *env) (gopter.Prop, string) {
 	})
 	return prop.ForAll(func(c cases.Case) string {
 		if !directOK(&c) {
-			return ""
+			return e.vacuous()
 		}
 		w, ok := isOneHot(&c)
 		if !ok {
-			return ""
+			return e.vacuous()
 		}
 		got, d := eval(e.im, &c)
 		if d != "" {
