@@ -10,7 +10,7 @@ import "math"
 //   - s < 1/16: log1p(s) = s + t, t = −s²/2 + s³/3 − … − s^16/16 by Horner in
 //     double. |t| ≤ s/32, so its rounding errors cost < 2^-57 of the result;
 //     the truncation is below s^17/17 < 2^-68·s. sLo adds sLo/(1+s).
-//   - otherwise: 1 + s = D = 2^k·f exactly (a double word), f ∈ [√½, √2),
+//   - otherwise: 1 + s = D = 2^k·f exactly (a double word), f ∈ (√½, √2],
 //     z = (f − 1)/(f + 1) as a double word (|z| < 0.1716), and
 //     log D = k·ln 2 + 2·atanh z = k·ln 2 + 2z + 2z³·(1/3 + z²/5 + … + z^22/25).
 //     The odd tail is ≤ 0.012·2z and computed in double (< 2^-59 of the
@@ -43,13 +43,16 @@ func log1pDD(sHi, sLo float64) (hi, lo float64) {
 	}
 	dHi, dLo := twoSum(1, sHi)
 	dLo = float64(dLo + sLo)
-	fr, k := math.Frexp(dHi)
-	if fr < math.Sqrt2/2 {
-		fr *= 2
-		k--
+	// dHi ∈ [1, 2^25) is normal: split it as 2^k·f by its exponent bits,
+	// f ∈ [√½, √2); the scalings by 2^-k are exact.
+	b := math.Float64bits(dHi)
+	k := int(b>>52) - 1023
+	fHi := math.Float64frombits(b&^(0x7ff<<52) | 1023<<52)
+	if fHi > math.Sqrt2 {
+		fHi *= 0.5
+		k++
 	}
-	fHi := fr
-	fLo := math.Ldexp(dLo, -k)
+	fLo := float64(dLo * math.Float64frombits(uint64(1023-k)<<52))
 	numHi, numLo := twoSum(float64(fHi-1), fLo)
 	denHi, denLo := twoSum(1, fHi)
 	denLo = float64(denLo + fLo)
@@ -57,17 +60,20 @@ func log1pDD(sHi, sLo float64) (hi, lo float64) {
 	rem := float64(float64(math.FMA(-zHi, denHi, numHi)+numLo) - float64(zHi*denLo))
 	zLo := float64(rem / denHi)
 	z2 := float64(zHi * zHi)
-	p := math.FMA(z2, 1.0/25, 1.0/23)
-	p = math.FMA(p, z2, 1.0/21)
-	p = math.FMA(p, z2, 1.0/19)
-	p = math.FMA(p, z2, 1.0/17)
-	p = math.FMA(p, z2, 1.0/15)
-	p = math.FMA(p, z2, 1.0/13)
-	p = math.FMA(p, z2, 1.0/11)
-	p = math.FMA(p, z2, 1.0/9)
-	p = math.FMA(p, z2, 1.0/7)
-	p = math.FMA(p, z2, 1.0/5)
-	p = math.FMA(p, z2, 1.0/3)
+	// Estrin's scheme (shorter dependency chains than Horner).
+	y2 := float64(z2 * z2)
+	y4 := float64(y2 * y2)
+	y8 := float64(y4 * y4)
+	a0 := math.FMA(z2, 1.0/5, 1.0/3)
+	a1 := math.FMA(z2, 1.0/9, 1.0/7)
+	a2 := math.FMA(z2, 1.0/13, 1.0/11)
+	a3 := math.FMA(z2, 1.0/17, 1.0/15)
+	a4 := math.FMA(z2, 1.0/21, 1.0/19)
+	a5 := math.FMA(z2, 1.0/25, 1.0/23)
+	b0 := math.FMA(a1, y2, a0)
+	b1 := math.FMA(a3, y2, a2)
+	b2 := math.FMA(a5, y2, a4)
+	p := math.FMA(b2, y8, math.FMA(b1, y4, b0))
 	tail := float64(float64(float64(2*zHi)*z2) * p)
 	kf := float64(k)
 	h1, e1 := twoSum(float64(kf*ln2Hi), float64(2*zHi))
