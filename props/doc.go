@@ -12,6 +12,11 @@
 // cases with a fixed seed unless told otherwise, and a failure carries the
 // seed, the shrunk case as a JSON line and the commands that replay it.
 //
+// Seeds: DefaultSeed unless the Seed option or the environment variable
+// PROPS_SEED (a number, or "random") says otherwise; the package's tests
+// also take -props.seed=N and -props.random. Each property derives its own
+// seed from the run's and its ID, so Only(ID) replays one property alone.
+//
 // Conventions: H is row-major C×C and a case carries its row h = H[label,:];
 // labels count from 0; tolerances are the implementation's declared Bounds in
 // the units of DESIGN §5 (ulps of the output type, or errors scaled by the

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"strings"
 	"testing"
+	"time"
 
 	"infogain/fused"
 	"infogain/impls"
@@ -12,8 +13,9 @@ import (
 	"infogain/ref"
 )
 
-// Replay: PROPS_SEED=N go test ./props -run 'TestBattery/IMPL/PROPERTY' -v
-// (PROPS_SEED=random draws a fresh seed; the failure report prints it).
+// Replay: PROPS_SEED=N go test ./props -run 'TestBattery/IMPL/PROPERTY' -v,
+// or -props.seed=N; PROPS_SEED=random or -props.random draw a fresh seed,
+// which every failure report prints.
 // Heavier runs: -props.tests=N random cases per property.
 
 // subject is an implementation under the battery and the properties that
@@ -119,12 +121,20 @@ func TestControl(t *testing.T) {
 }
 
 var (
-	testsFlag = flag.Int("props.tests", 0, "random cases per property after the corpus (0: DefaultTests, or ShortTests with -short)")
+	seedFlag   = flag.Int64("props.seed", 0, "seed of the battery (0: PROPS_SEED or DefaultSeed)")
+	randomFlag = flag.Bool("props.random", false, "seed the battery from the clock (printed on failure)")
+	testsFlag  = flag.Int("props.tests", 0, "random cases per property after the corpus (0: DefaultTests, or ShortTests with -short)")
 	maxCFlag  = flag.Int("props.maxc", 0, "largest C drawn (0: the default 64; 100000 admits the many-classes family)")
 )
 
 func batteryOpts() []Option {
 	opts := []Option{Reference(refImpl())}
+	switch {
+	case *randomFlag:
+		opts = append(opts, Seed(time.Now().UnixNano()))
+	case *seedFlag != 0:
+		opts = append(opts, Seed(*seedFlag))
+	}
 	if *maxCFlag > 0 {
 		opts = append(opts, MaxClasses(*maxCFlag))
 	}
