@@ -124,7 +124,7 @@ var (
 	seedFlag   = flag.Int64("props.seed", 0, "seed of the battery (0: PROPS_SEED or DefaultSeed)")
 	randomFlag = flag.Bool("props.random", false, "seed the battery from the clock (printed on failure)")
 	testsFlag  = flag.Int("props.tests", 0, "random cases per property after the corpus (0: DefaultTests, or ShortTests with -short)")
-	maxCFlag  = flag.Int("props.maxc", 0, "largest C drawn (0: the default 64; 100000 admits the many-classes family)")
+	maxCFlag   = flag.Int("props.maxc", 0, "largest C drawn (0: the default 64; 100000 admits the many-classes family)")
 )
 
 func batteryOpts() []Option {
