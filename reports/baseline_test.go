@@ -151,3 +151,28 @@ func TestReadBaselineRejectsUnknownFields(t *testing.T) {
 		t.Error("a misspelled field (LossWorst) was accepted: the check it names would be silently dropped")
 	}
 }
+
+// TestGateRefusesOtherArch: a baseline recorded on another GOARCH may differ
+// by FMA fusion, so the gate refuses it unless told to compare anyway, and
+// refuses a baseline of another size outright.
+func TestGateRefusesOtherArch(t *testing.T) {
+	cfg := testConfig(goodFused)
+	cfg.Families = []string{"moderate"}
+	_, want, err := Gate(cfg, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := *want
+	other.GOARCH = "not-" + want.GOARCH
+	if _, _, err := Gate(cfg, &other, false); err == nil || !strings.Contains(err.Error(), "GOARCH") {
+		t.Errorf("baseline from another GOARCH: err = %v, want a GOARCH error", err)
+	}
+	if v, _, err := Gate(cfg, &other, true); err != nil || !v.OK() {
+		t.Errorf("with anyArch: verdict %+v, err %v; want a pass", v, err)
+	}
+	full := *want
+	full.Size = SizeFull
+	if _, _, err := Gate(cfg, &full, false); err == nil {
+		t.Error("a full-size baseline was accepted by the gate")
+	}
+}
