@@ -150,3 +150,18 @@ func TestBatchRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestMissingDTypeIsAnError(t *testing.T) {
+	// A user's implementation may exist for one dtype only: asking for the
+	// other is a data error, not a nil-function panic.
+	im := &Impl{Name: "only64", F64: probe[float64]}
+	c := &cases.Case{ID: "x", DType: cases.Float32, Logits: []float64{1, 2}, H: []float64{0, 1}, Label: 1}
+	if r := im.Case(c); r.Err == "" {
+		t.Errorf("float32 case on a float64-only implementation: no error")
+	}
+	b := batchFixture(cases.Valid, true, 1)
+	b.DType = cases.Float32
+	if _, _, err := im.Batch(b); err == nil {
+		t.Errorf("float32 batch on a float64-only implementation: no error")
+	}
+}

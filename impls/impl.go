@@ -51,11 +51,13 @@ func (im *Impl) Case(c *cases.Case) cases.Result {
 		r.Err = err.Error()
 		return r
 	}
-	switch c.DType {
-	case cases.Float32:
+	switch {
+	case c.DType == cases.Float32 && (im.F32 != nil || im.C32 != nil):
 		r.Loss, r.Grad, r.Certified = evalCase(im.F32, im.C32, c)
-	default:
+	case c.DType == cases.Float64 && (im.F64 != nil || im.C64 != nil):
 		r.Loss, r.Grad, r.Certified = evalCase(im.F64, im.C64, c)
+	default:
+		r.Err = fmt.Sprintf("%s has no %s implementation", im.Name, c.DType)
 	}
 	return r
 }
@@ -143,7 +145,7 @@ func runFast[T Float](f BatchFunc[T], b *cases.Batch) (float64, []float64, error
 
 func runDriver[T Float](f Func[T], b *cases.Batch) (float64, []float64, error) {
 	if f == nil {
-		return 0, nil, fmt.Errorf("impls: no %T implementation", f)
+		return 0, nil, fmt.Errorf("no %s implementation", b.DType)
 	}
 	dst := make([]T, len(b.Logits))
 	loss := RunBatch(f, dst, convert[T](b.Logits), b.Labels, convert[T](b.H), b)
