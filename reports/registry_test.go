@@ -79,7 +79,7 @@ func TestRegistryReportShows(t *testing.T) {
 			t.Errorf("%s: the report does not show it: %+v", tt.why, *s)
 		}
 	}
-	md := string(rep.Markdown(nil))
+	md := string(rep.markdown(nil))
 	if !strings.Contains(md, "| fused | none | none | none | none | none |") {
 		t.Error("the findings table does not show fused meeting the standard in every family")
 	}

@@ -88,7 +88,7 @@ func TestReportTables(t *testing.T) {
 	if bad.LossWorstULP <= 1<<52 {
 		t.Errorf("log(1+s) loss worst on dominant = %d ulps, want > 2^52", bad.LossWorstULP)
 	}
-	md := string(rep.Markdown(nil))
+	md := string(rep.markdown(nil))
 	for _, want := range []string{"| dominant | fused-log |", "## Overview: every family", "go test infogain/reports", "not run"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md lacks %q", want)
@@ -129,7 +129,7 @@ func TestPropertiesHook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	md := string(rep.Markdown(nil))
+	md := string(rep.markdown(nil))
 	if !strings.Contains(md, "| finite-differences, reference |") || !strings.Contains(md, "| none |") {
 		t.Errorf("report.md does not show the failing properties:\n%s", md)
 	}

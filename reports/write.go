@@ -30,7 +30,7 @@ func (r *Report) WriteDir(dir string) error {
 		return err
 	}
 	files := map[string][]byte{}
-	files[MarkdownFile] = r.Markdown(figs)
+	files[MarkdownFile] = r.markdown(figs)
 	if files[JSONFile], err = r.JSON(); err != nil {
 		return err
 	}
@@ -85,8 +85,8 @@ func (r *Report) CSV() ([]byte, error) {
 
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-// Markdown returns report.md; figs are the plots it shows inline.
-func (r *Report) Markdown(figs []figure) []byte {
+// markdown returns report.md; figs are the plots it shows inline.
+func (r *Report) markdown(figs []figure) []byte {
 	var b strings.Builder
 	m := &r.Meta
 	fmt.Fprintf(&b, "# infogain stability report\n\n")
