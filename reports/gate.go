@@ -45,7 +45,7 @@ func Gate(cfg Config, want *Baseline, anyArch bool) (*Verdict, *Baseline, error)
 // Summary returns the one-line summary of a verdict.
 func (v *Verdict) Summary(entries int) string {
 	if !v.OK() {
-		return fmt.Sprintf("gate: FAIL: %d regressions over %d entries", len(v.Regressions), entries)
+		return fmt.Sprintf("gate: FAIL: %d regression(s) over %d entries", len(v.Regressions), entries)
 	}
 	s := fmt.Sprintf("gate: ok: %d entries, no worst-case growth, no new non-finite output, no newly failing property", entries)
 	if v.Improvements > 0 {
