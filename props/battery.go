@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"math/rand"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -27,8 +28,8 @@ type Bounds struct {
 	// LossScaled bounds |ΔL| / (u·Σ_j |h_j|(|m − x_j| + log1p(s))), used
 	// when h has mixed signs.
 	LossScaled float64
-	// GradScaled bounds |Δg_j| / (u·(p_j|S − h_j| + |h_j|q_j)) for every
-	// component, above an underflow floor of a few subnormal quanta.
+	// GradScaled bounds |Δg_j| / (u·(p_j|S − h_j| + |h_j|q_j) + η) for
+	// every component, η the least subnormal (ulp.GradScaledEach).
 	GradScaled float64
 }
 
@@ -57,7 +58,7 @@ type config struct {
 	ref                *impls.Impl
 	only               map[string]bool
 	maxC               int
-	implName           string
+	testName           string // set by Check: the test that replays
 }
 
 // An Option changes how Run and Check judge an implementation.
@@ -73,7 +74,8 @@ func WithBounds(b64, b32 Bounds) Option {
 // PROPS_SEED: a number, or "random" for a seed from the clock).
 func Seed(seed int64) Option { return func(c *config) { c.seed = seed } }
 
-// Tests sets the number of passing cases each property needs.
+// Tests sets the number of random cases each property draws after its
+// corpus (default DefaultTests; ShortTests under Check with -short).
 func Tests(n int) Option { return func(c *config) { c.tests = n } }
 
 // Reference sets the certified reference (default impls.Reference()).
@@ -173,6 +175,7 @@ func Run(im *impls.Impl, opts ...Option) []Result {
 func Check(t *testing.T, im *impls.Impl, opts ...Option) {
 	t.Helper()
 	cfg := newConfig(im, opts)
+	cfg.testName = t.Name()
 	if testing.Short() && !cfg.testsSet() {
 		cfg.tests = ShortTests
 	}
@@ -206,7 +209,6 @@ func newConfig(im *impls.Impl, opts []Option) *config {
 		tests:      testsUnset,
 		maxShrinks: 200,
 		maxC:       64,
-		implName:   im.Name,
 	}
 	for _, o := range opts {
 		o(cfg)
@@ -326,13 +328,24 @@ func runProperty(p property, im *impls.Impl, cfg *config) Result {
 			r.Detail = fmt.Sprintf("%v", tr.Error)
 		}
 	}
-	r.Replay = replay(r)
+	r.Replay = replay(r, cfg.testName)
 	return r
 }
 
-// replay returns the commands that reproduce r.
-func replay(r Result) []string {
-	cmds := []string{fmt.Sprintf("PROPS_SEED=%d go test ./props -run 'TestBattery/%s/%s' -v", r.Seed, r.Impl, r.ID)}
+// replay returns the commands that reproduce r: the test that ran it (under
+// Check) or the Go call (under Run), and for a per-case failure the eval
+// command on its JSON line (for a registered implementation).
+func replay(r Result, testName string) []string {
+	var cmds []string
+	if testName != "" {
+		parts := strings.Split(testName+"/"+r.ID, "/")
+		for i, p := range parts {
+			parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+		}
+		cmds = append(cmds, fmt.Sprintf("PROPS_SEED=%d go test -run '%s' -v", r.Seed, strings.Join(parts, "/")))
+	} else {
+		cmds = append(cmds, fmt.Sprintf("props.Run(im, props.Seed(%d), props.Only(%q))", r.Seed, r.ID))
+	}
 	if r.CaseJSON != "" {
 		cmds = append(cmds, fmt.Sprintf("echo '%s' | go run ./cmd/infogain eval --impl %s", r.CaseJSON, r.Impl))
 	}

@@ -29,7 +29,7 @@ func TestFailureReport(t *testing.T) {
 	if !sameBits(back.Logits, r.Case.Logits) || !sameBits(back.H, r.Case.H) || back.Label != r.Case.Label || back.DType != r.Case.DType {
 		t.Errorf("CaseJSON %s parses to %+v, want %+v", r.CaseJSON, back, *r.Case)
 	}
-	if len(r.Replay) != 2 || !strings.Contains(r.Replay[0], "PROPS_SEED=42") || !strings.Contains(r.Replay[0], "no-max-shift/"+IDShift) ||
+	if len(r.Replay) != 2 || r.Replay[0] != `props.Run(im, props.Seed(42), props.Only("shift"))` ||
 		!strings.Contains(r.Replay[1], "--impl no-max-shift") || !strings.Contains(r.Replay[1], r.CaseJSON) {
 		t.Errorf("replay commands %q do not name the seed, the property and the case", r.Replay)
 	}

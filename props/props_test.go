@@ -94,7 +94,8 @@ func TestBattery(t *testing.T) {
 					if r.Detail == "" || (r.Case == nil && r.Batch == nil) {
 						t.Errorf("%s: failure without a diagnostic or counterexample:\n%s", s.im.Name, r.String())
 					}
-					t.Logf("caught (%s):\n%s", s.why, r.String())
+					t.Logf("caught (%s):\n%s\n  replay: PROPS_SEED=%d go test ./props -run '^TestBattery$/^%s$/^%s$' -v",
+						s.why, r.String(), r.Seed, s.im.Name, r.ID)
 				})
 			}
 		})
