@@ -138,19 +138,21 @@ func (r *Report) markdown(figs []figure) []byte {
 
 	for _, dt := range m.DTypes {
 		fmt.Fprintf(&b, "## Per family, %s\n\n", dt)
-		b.WriteString("| family | impl | cases | scored loss / grad | loss bits worst / median / p99 | loss worst ulps (case) | grad bits worst / median / p99 | grad worst ulps (case) | grad scaled worst | loss CR | grad CR | non-finite | errors | ref rejected / non-finite / mismatches | uncertified |\n")
-		b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
+		b.WriteString("| family | impl | cases | scored loss / grad | loss bits worst / median / p99 | loss worst ulps (case) | grad bits worst / median / p99 | grad worst ulps (case) | grad scaled worst | loss CR | loss ≤ 1 ulp | grad CR | grad ≤ 1 ulp | non-finite | errors | ref rejected / non-finite / mismatches | uncertified |\n")
+		b.WriteString("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 		for _, fam := range m.Families {
 			for _, im := range r.Impls {
 				s := r.find(im.Name, fam, dt)
 				if s == nil {
 					continue
 				}
-				fmt.Fprintf(&b, "| %s | %s | %d | %d / %d | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d / %d / %d | %d |\n",
+				fmt.Fprintf(&b, "| %s | %s | %d | %d / %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d / %d / %d | %d |\n",
 					s.Family, s.Impl, s.Cases, s.LossScored, s.GradScored,
 					fmtQ(s.LossBits, s.LossScored), fmtWorst(s.LossWorstULP, s.LossWorstCase, s.LossScored),
 					fmtQ(s.GradBits, s.GradScored), fmtWorst(s.GradWorstULP, s.GradWorstCase, s.GradScored),
-					fmtScaled(s.GradScaledWorst, s.GradScored), pct(s.LossCorrectlyRounded, s.LossScored), pct(s.GradCorrectlyRounded, s.GradScored),
+					fmtScaled(s.GradScaledWorst, s.GradScored),
+					pct(s.LossCorrectlyRounded, s.LossScored), pct(s.LossWithin1ULP, s.LossScored),
+					pct(s.GradCorrectlyRounded, s.GradScored), pct(s.GradWithin1ULP, s.GradScored),
 					s.NonFinite, s.Errors, s.RefRejected, s.RefNonFinite, s.Mismatches, s.Uncertified)
 			}
 		}
