@@ -91,7 +91,8 @@ func (r *Report) markdown(figs []figure) []byte {
 	m := &r.Meta
 	fmt.Fprintf(&b, "# infogain stability report\n\n")
 	if m.Command != "" {
-		fmt.Fprintf(&b, "Regenerate with `%s` (the same command gives byte-identical files on the same Go version and GOARCH).\n\n", m.Command)
+		fmt.Fprintf(&b, "Regenerate with `%s` (from the repository root: `go run ./cmd/%s`); "+
+			"the same command gives byte-identical files on the same Go version and GOARCH.\n\n", m.Command, m.Command)
 	}
 	fmt.Fprintf(&b, "| run | |\n|---|---|\n")
 	fmt.Fprintf(&b, "| size | %s: %d cases per family and dtype, %d per point of the %s family |\n", m.Size, m.PerFamily, m.GridReps, GridFamily)
