@@ -356,7 +356,18 @@ func replay(r Result, testName string) []string {
 func caseJSON(c *cases.Case) string {
 	var buf bytes.Buffer
 	if err := cases.NewEncoder(&buf).Encode(c); err != nil {
-		return fmt.Sprintf("<unencodable case: %v>", err)
+		// Invalid input (the no-panic property): the same fields by hand.
+		return fmt.Sprintf(`{"id":%q,"family":%q,"dtype":%q,"logits":%s,"h":%s,"label":%d}`,
+			c.ID, c.Family, c.DType, floats(c.Logits), floats(c.H), c.Label)
 	}
 	return strings.TrimRight(buf.String(), "\n")
+}
+
+// floats formats v as a JSON array in the notation of DESIGN §7.
+func floats(v []float64) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = cases.FormatFloat(x, cases.Float64)
+	}
+	return "[" + strings.Join(s, ",") + "]"
 }

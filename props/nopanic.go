@@ -97,6 +97,9 @@ func callDirect(e *env, x, h []float64) {
 		x32, h32 := make([]float32, len(x)), make([]float32, len(h))
 		for j := range x {
 			x32[j], h32[j] = float32(x[j]), float32(h[j])
+			if math.IsInf(float64(h32[j]), 0) {
+				h32[j] = 0 // h must be finite; float32(h) may overflow
+			}
 		}
 		e.im.F32(make([]float32, len(x)), x32, h32)
 	}

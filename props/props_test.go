@@ -40,6 +40,7 @@ func subjects() []subject {
 		return func() *impls.Impl { return &impls.Impl{Name: name, F64: f64, F32: f32} }
 	}
 	return []subject{
+		{refImpl(), nil, "the reference: every property (trivially against itself)"},
 		{reg("fused", generic("fused", fused.Loss[float64], fused.Loss[float32])), nil,
 			"the suite's implementation: every property, at its own declared bounds"},
 		{reg("naive", generic("naive", naive.Loss[float64], naive.Loss[float32])), []string{IDIdentity},
@@ -75,6 +76,15 @@ func subjects() []subject {
 }
 
 func TestBattery(t *testing.T) {
+	known := map[string]bool{}
+	for _, s := range subjects() {
+		known[s.im.Name] = true
+	}
+	for _, im := range impls.All() {
+		if !known[im.Name] {
+			t.Errorf("registered implementation %q has no entry in subjects(): say which property names its flaw", im.Name)
+		}
+	}
 	for _, s := range subjects() {
 		t.Run(s.im.Name, func(t *testing.T) {
 			if s.catches == nil {
