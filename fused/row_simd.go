@@ -188,21 +188,15 @@ func scanRow64SIMD(x, h []float64) scan64 {
 	a := newScanAcc64()
 	n := len(x)
 	n8 := n &^ 7
-	var xt, ht [8]float64
-	if n8 < n {
-		for i := range xt {
-			xt[i] = x[n8]
-		}
-		copy(xt[:], x[n8:])
-		copy(ht[:], h[n8:])
-	}
+	tailBits := uint8(1)<<(n-n8) - 1
 	mx, mn := loadLanes(&a.mx), loadLanes(&a.mn)
 	zero := bc(0)
 	nf, shi, slo, hm := zero, zero, zero, zero
 	for j := 0; j < n; j += 8 {
 		var v, hv f64x8
 		if j == n8 {
-			v, hv = archsimd.LoadFloat64x8(&xt), archsimd.LoadFloat64x8(&ht)
+			v = archsimd.LoadFloat64x8SlicePart(x[j:]).Merge(bc(x[n8]), archsimd.Mask64x8FromBits(tailBits))
+			hv = archsimd.LoadFloat64x8SlicePart(h[j:])
 		} else {
 			v, hv = archsimd.LoadFloat64x8Slice(x[j:]), archsimd.LoadFloat64x8Slice(h[j:])
 		}
@@ -243,45 +237,21 @@ func firstIndex32SIMD(x []float32, m float32) int {
 	return n16 + firstIndex(x[n16:], m)
 }
 
-// kMask returns 1 in every lane but lane k&7, which is 0.
-func kMask(k int) f64x8 {
-	var w [8]float64
-	for i := range w {
-		w[i] = 1
-	}
-	w[k&7] = 0
-	return archsimd.LoadFloat64x8(&w)
-}
-
-// tailMask returns 1 on the first t lanes and 0 on the others. The exp
-// passes run their last len mod 8 elements as one more vector, padded with
-// x = m and h = 0 and masked with tailMask: padded lanes add exact zeros to
+// The exp passes run their last len mod 8 elements as one more vector,
+// padded with x = m and h = 0, with the padded lanes and lane k of the max
+// masked to +0 before the sums: a padded or masked lane adds exact zeros to
 // every accumulator, which leaves it bitwise unchanged (accumulators start
 // at +0, and x + (−x) = +0), so the result equals the pure-Go lanes'.
-func tailMask(t int) f64x8 {
-	var w [8]float64
-	for i := 0; i < t; i++ {
-		w[i] = 1
-	}
-	return archsimd.LoadFloat64x8(&w)
-}
 
 func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo float64) {
 	n := len(x)
 	n8 := n &^ 7
-	var xt, ht [8]float64
-	if n8 < n {
-		for i := range xt {
-			xt[i] = m
-		}
-		copy(xt[:], x[n8:])
-		copy(ht[:], h[n8:])
-	}
+	tailBits := uint8(1)<<(n-n8) - 1
 	{
 		zero := bc(0)
 		shi, slo, phi, plo := zero, zero, zero, zero
 		negm := bc(-m)
-		kb, km := k&^7, kMask(k)
+		kb, km := k&^7, archsimd.Mask64x8FromBits(^(uint8(1) << (k & 7)))
 		shifter, low, high, l2e := bc(expShifter), bc(expLow), bc(expHigh), bc(log2E)
 		nl2hi, nl2lo, half, one := bc(-ln2Hi), bc(-ln2Lo), bc(0.5), bc(1)
 		c13, c12, c11, c10, c9, c8 := bc(ec13), bc(ec12), bc(ec11), bc(ec10), bc(ec9), bc(ec8)
@@ -291,7 +261,8 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 			var v, hv f64x8
 			isTail := j == n8
 			if isTail {
-				v, hv = archsimd.LoadFloat64x8(&xt), archsimd.LoadFloat64x8(&ht)
+				v = archsimd.LoadFloat64x8SlicePart(x[j:]).Merge(bc(m), archsimd.Mask64x8FromBits(tailBits))
+				hv = archsimd.LoadFloat64x8SlicePart(h[j:])
 			} else {
 				v, hv = archsimd.LoadFloat64x8Slice(x[j:]), archsimd.LoadFloat64x8Slice(h[j:])
 			}
@@ -330,13 +301,13 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 
 			if isTail {
 				e.StoreSlicePart(dst[j:])
-				tm := tailMask(n - n8)
-				e, elo = e.Mul(tm), elo.Mul(tm)
+				tm := archsimd.Mask64x8FromBits(tailBits)
+				e, elo = e.Masked(tm), elo.Masked(tm)
 			} else {
 				e.StoreSlice(dst[j:])
 			}
 			if j == kb {
-				e, elo = e.Mul(km), elo.Mul(km)
+				e, elo = e.Masked(km), elo.Masked(km)
 			}
 			ph := hv.Mul(dh)
 			pl := hv.MulAdd(dh, zero.Sub(ph)).Add(hv.Mul(dl))
@@ -371,21 +342,15 @@ func scanRow32SIMD(x, h []float32) scan64 {
 	a := newScanAcc64()
 	n := len(x)
 	n8 := n &^ 7
-	var xt, ht [8]float32
-	if n8 < n {
-		for i := range xt {
-			xt[i] = x[n8]
-		}
-		copy(xt[:], x[n8:])
-		copy(ht[:], h[n8:])
-	}
+	tailBits := uint8(1)<<(n-n8) - 1
 	mx := loadLanes(&a.mx)
 	zero := bc(0)
 	nf, shi, slo := zero, zero, zero
 	for j := 0; j < n; j += 8 {
 		var v, hv f64x8
 		if j == n8 {
-			v, hv = archsimd.LoadFloat32x8(&xt).ConvertToFloat64(), archsimd.LoadFloat32x8(&ht).ConvertToFloat64()
+			v = archsimd.LoadFloat32x8SlicePart(x[j:]).ConvertToFloat64().Merge(bc(float64(x[n8])), archsimd.Mask64x8FromBits(tailBits))
+			hv = archsimd.LoadFloat32x8SlicePart(h[j:]).ConvertToFloat64()
 		} else {
 			v = archsimd.LoadFloat32x8Slice(x[j:]).ConvertToFloat64()
 			hv = archsimd.LoadFloat32x8Slice(h[j:]).ConvertToFloat64()
@@ -404,19 +369,12 @@ func scanRow32SIMD(x, h []float32) scan64 {
 func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) {
 	n := len(x)
 	n8 := n &^ 7
-	var xt, ht [8]float32
-	if n8 < n {
-		for i := range xt {
-			xt[i] = m
-		}
-		copy(xt[:], x[n8:])
-		copy(ht[:], h[n8:])
-	}
+	tailBits := uint8(1)<<(n-n8) - 1
 	{
 		zero := bc(0)
 		vs, vp := zero, zero
 		mm := bc(float64(m))
-		kb, km := k&^7, kMask(k)
+		kb, km := k&^7, archsimd.Mask64x8FromBits(^(uint8(1) << (k & 7)))
 		shifter, low, l2e, nl2 := bc(expShifter), bc(exp32Low), bc(log2E), bc(-math.Ln2)
 		c11, c10, c9, c8, c7, c6 := bc(ec11), bc(ec10), bc(ec9), bc(ec8), bc(ec7), bc(ec6)
 		c5, c4, c3, c2, one := bc(ec5), bc(ec4), bc(ec3), bc(ec2), bc(1)
@@ -425,7 +383,8 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) 
 			var v, hv f64x8
 			isTail := j == n8
 			if isTail {
-				v, hv = archsimd.LoadFloat32x8(&xt).ConvertToFloat64(), archsimd.LoadFloat32x8(&ht).ConvertToFloat64()
+				v = archsimd.LoadFloat32x8SlicePart(x[j:]).ConvertToFloat64().Merge(mm, archsimd.Mask64x8FromBits(tailBits))
+				hv = archsimd.LoadFloat32x8SlicePart(h[j:]).ConvertToFloat64()
 			} else {
 				v = archsimd.LoadFloat32x8Slice(x[j:]).ConvertToFloat64()
 				hv = archsimd.LoadFloat32x8Slice(h[j:]).ConvertToFloat64()
@@ -451,12 +410,12 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) 
 
 			if isTail {
 				ex.StoreSlicePart(e[j:])
-				ex = ex.Mul(tailMask(n - n8))
+				ex = ex.Masked(archsimd.Mask64x8FromBits(tailBits))
 			} else {
 				ex.StoreSlice(e[j:])
 			}
 			if j == kb {
-				ex = ex.Mul(km)
+				ex = ex.Masked(km)
 			}
 			vs = vs.Add(ex)
 			vp = hv.MulAdd(d, vp)
