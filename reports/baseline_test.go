@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"infogain/impls"
 )
 
 // TestGateCatchesBrokenFused is the gate's proof of power: a baseline made
@@ -16,37 +18,49 @@ import (
 // the loss is lost (dominant: s ≈ e^-50 … e^-2000). Neither formula is the
 // real fused package: both live in impls_test.go.
 func TestGateCatchesBrokenFused(t *testing.T) {
-	_, want, err := Gate(testConfig(goodFused), nil, false)
-	if err != nil {
-		t.Fatal(err)
+	refs := []*impls.Impl{testRef}
+	if r := impls.Reference(); r != nil {
+		refs = append(refs, r) // the certified reference, as the real gate runs
 	}
-	same, _, err := Gate(testConfig(goodFused), want, false)
-	if err != nil {
-		t.Fatal(err)
+	for _, ref := range refs {
+		t.Run(ref.Name, func(t *testing.T) {
+			cfg := func(im *impls.Impl) Config {
+				c := testConfig(im)
+				c.Reference = ref
+				return c
+			}
+			_, want, err := Gate(cfg(goodFused), nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			same, _, err := Gate(cfg(goodFused), want, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !same.OK() {
+				t.Fatalf("gate fails on an unchanged implementation:\n%s\n%s", strings.Join(same.Regressions, "\n"), same.Diff)
+			}
+			v, _, err := Gate(cfg(brokenFused), want, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.OK() {
+				t.Fatal("gate passes with log1p(s) replaced by log(1 + s)")
+			}
+			// The diff names implementation, family and dtype in its map key,
+			// and shows the worst loss growing in -/+ lines (go-cmp varies
+			// its whitespace on purpose: look at the fields of each line).
+			if !strings.Contains(v.Diff, `"fused/dominant/float64"`) {
+				t.Errorf("diff does not name fused/dominant/float64:\n%s", v.Diff)
+			}
+			for _, sign := range []string{"-", "+"} {
+				if !hasDiffLine(v.Diff, sign, "LossWorstULP:") {
+					t.Errorf("diff has no %s line for LossWorstULP:\n%s", sign, v.Diff)
+				}
+			}
+			t.Logf("gate output on the broken fused:\n%s\n%s", strings.Join(v.Regressions, "\n"), v.Diff)
+		})
 	}
-	if !same.OK() {
-		t.Fatalf("gate fails on an unchanged implementation:\n%s\n%s", strings.Join(same.Regressions, "\n"), same.Diff)
-	}
-	v, _, err := Gate(testConfig(brokenFused), want, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if v.OK() {
-		t.Fatal("gate passes with log1p(s) replaced by log(1 + s)")
-	}
-	for _, wantText := range []string{`"fused/dominant/float64"`, "LossWorstULP"} {
-		if !strings.Contains(v.Diff, wantText) {
-			t.Errorf("diff does not mention %s:\n%s", wantText, v.Diff)
-		}
-	}
-	if !strings.Contains(v.Diff, "-want +got") && !strings.HasPrefix(strings.TrimSpace(v.Diff), "Compare") {
-		// cmp.Diff has no header of its own; the caller prints one. What
-		// matters is the -/+ lines.
-		if !strings.Contains(v.Diff, "\n-") || !strings.Contains(v.Diff, "\n+") {
-			t.Errorf("diff has no -want/+got lines:\n%s", v.Diff)
-		}
-	}
-	t.Logf("gate output on the broken fused:\n%s\n%s", strings.Join(v.Regressions, "\n"), v.Diff)
 }
 
 func entry(mod func(*Entry)) Entry {
@@ -175,4 +189,16 @@ func TestGateRefusesOtherArch(t *testing.T) {
 	if _, _, err := Gate(cfg, &full, false); err == nil {
 		t.Error("a full-size baseline was accepted by the gate")
 	}
+}
+
+// hasDiffLine reports whether a go-cmp diff has a line marked sign whose
+// first field after the sign is field.
+func hasDiffLine(diff, sign, field string) bool {
+	for _, line := range strings.Split(diff, "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[0] == sign && f[1] == field {
+			return true
+		}
+	}
+	return false
 }
