@@ -78,8 +78,32 @@ func propNoPanic(e *env) (gopter.Prop, string) {
 			}
 			callDirect(e, c.Logits, h)
 		}
+		// The batch path, on a one-position batch made of the same values.
+		b := rawBatch(&c)
+		_, _, err := e.im.Batch(&b)
+		switch verr := b.Validate(); {
+		case verr != nil && err == nil:
+			return "invalid batch accepted: " + verr.Error()
+		case verr == nil && err != nil:
+			return "valid batch rejected: " + err.Error()
+		}
 		return ""
 	}, gopter.Gen(g)), ""
+}
+
+// rawBatch makes a one-position batch of c, H's rows all c.H, options read
+// off c too: the label's sign turns the ignore label on, its size picks the
+// normalization (4 is no mode), the first logit is the loss weight.
+func rawBatch(c *cases.Case) cases.Batch {
+	b := cases.Batch{DType: c.DType, Outer: 1, C: len(c.Logits), Inner: 1, Logits: c.Logits, Labels: []int{c.Label}}
+	for range c.H {
+		b.H = append(b.H, c.H...)
+	}
+	b.Opts = cases.Options{HasIgnoreLabel: c.Label < 0, IgnoreLabel: c.Label, Normalization: cases.Normalization((c.Label + 2) % 5), LossWeight: 1}
+	if len(c.Logits) > 0 {
+		b.Opts.LossWeight = c.Logits[0]
+	}
+	return b
 }
 
 func validity(c *cases.Case) string {
