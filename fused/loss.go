@@ -279,7 +279,11 @@ func fillNaN[T float32 | float64](dst []T) T {
 	return nan
 }
 
-// scratch holds the float64 e_j of a float32 row between passes 2 and 3.
+// smallRow is the longest float32 row whose scratch lives on the stack.
+const smallRow = 32
+
+// scratch holds the float64 e_j of a longer float32 row between passes 2
+// and 3.
 var scratch = sync.Pool{New: func() any { return new([]float64) }}
 
 func loss32(dst, x, h []float32) float32 {
@@ -289,11 +293,19 @@ func loss32(dst, x, h []float32) float32 {
 	}
 	m := float32(sc.m)
 	k := firstIndex32(x, m)
-	bp := scratch.Get().(*[]float64)
-	if cap(*bp) < len(x) {
-		*bp = make([]float64, len(x))
+	// e_j in float64 between passes 2 and 3: on the stack for short rows.
+	var small [smallRow]float64
+	var bp *[]float64
+	var e []float64
+	if len(x) <= smallRow {
+		e = small[:len(x)]
+	} else {
+		bp = scratch.Get().(*[]float64)
+		if cap(*bp) < len(x) {
+			*bp = make([]float64, len(x))
+		}
+		e = (*bp)[:len(x)]
 	}
-	e := (*bp)[:len(x)]
 	s, p := expRow32(e, x, h, m, k)
 	inv := float64(1 / float64(1+s))
 	lg := math.Log1p(s)
@@ -302,7 +314,9 @@ func loss32(dst, x, h []float32) float32 {
 	hk := float64(h[k])
 	t := float64(float64(sc.sHi-hk) + sc.sLo)
 	dst[k] = float32(math.FMA(inv, t, -float64(hk*qk)))
-	scratch.Put(bp)
+	if bp != nil {
+		scratch.Put(bp)
+	}
 	// S·lg − P rounds twice (float64, then float32): within 0.5 ulp of
 	// float32 plus a few float64 ulps.
 	return float32(float64(float64(float64(sc.sHi+sc.sLo)*lg) - p))

@@ -18,3 +18,27 @@ func exp32SliceSIMD(dst, x []float64) {
 		dst[j] = expKernel32(v)
 	}
 }
+
+// Stubs of the vector loops: never called, simdActive stays false.
+
+func scanRow64SIMD(x, h []float64) scan64 { return scanRow64Go(x, h) }
+
+func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo float64) {
+	return expRow64Go(dst, x, h, m, k)
+}
+
+func gradRow64SIMD(dst, h []float64, inv, sHi, sLo float64) { gradRow64Go(dst, h, inv, sHi, sLo) }
+
+func scanRow32SIMD(x, h []float32) scan64 { return scanRow32Go(x, h) }
+
+func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) {
+	return expRow32Go(e, x, h, m, k)
+}
+
+func gradRow32SIMD(dst []float32, e []float64, h []float32, inv, sHi, sLo float64) {
+	gradRow32Go(dst, e, h, inv, sHi, sLo)
+}
+
+func firstIndex64SIMD(x []float64, m float64) int { return firstIndex(x, m) }
+
+func firstIndex32SIMD(x []float32, m float32) int { return firstIndex(x, m) }

@@ -26,18 +26,69 @@ func twoSum(a, b float64) (s, e float64) {
 	return
 }
 
-var (
-	scanRow64 = scanRow64Go
-	expRow64  = expRow64Go
-	gradRow64 = gradRow64Go
-	scanRow32 = scanRow32Go
-	// firstIndex64 and firstIndex32 find k, the first index of the max.
-	firstIndex64 = firstIndex[float64]
-	firstIndex32 = firstIndex[float32]
-	expRow32     = expRow32Go
-	gradRow32    = gradRow32Go
-	simdActive   = false
-)
+// simdActive selects the vector loops (set at init when built with them
+// and the CPU has AVX-512F). The passes are called directly, not through
+// function values, so that a float32 row's scratch stays on the stack.
+var simdActive = false
+
+func scanRow64(x, h []float64) scan64 {
+	if simdActive {
+		return scanRow64SIMD(x, h)
+	}
+	return scanRow64Go(x, h)
+}
+
+func expRow64(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo float64) {
+	if simdActive {
+		return expRow64SIMD(dst, x, h, m, k)
+	}
+	return expRow64Go(dst, x, h, m, k)
+}
+
+func gradRow64(dst, h []float64, inv, sHi, sLo float64) {
+	if simdActive {
+		gradRow64SIMD(dst, h, inv, sHi, sLo)
+		return
+	}
+	gradRow64Go(dst, h, inv, sHi, sLo)
+}
+
+func scanRow32(x, h []float32) scan64 {
+	if simdActive {
+		return scanRow32SIMD(x, h)
+	}
+	return scanRow32Go(x, h)
+}
+
+func expRow32(e []float64, x, h []float32, m float32, k int) (s, p float64) {
+	if simdActive {
+		return expRow32SIMD(e, x, h, m, k)
+	}
+	return expRow32Go(e, x, h, m, k)
+}
+
+func gradRow32(dst []float32, e []float64, h []float32, inv, sHi, sLo float64) {
+	if simdActive {
+		gradRow32SIMD(dst, e, h, inv, sHi, sLo)
+		return
+	}
+	gradRow32Go(dst, e, h, inv, sHi, sLo)
+}
+
+// firstIndex64 and firstIndex32 find k, the first index of the max.
+func firstIndex64(x []float64, m float64) int {
+	if simdActive {
+		return firstIndex64SIMD(x, m)
+	}
+	return firstIndex(x, m)
+}
+
+func firstIndex32(x []float32, m float32) int {
+	if simdActive {
+		return firstIndex32SIMD(x, m)
+	}
+	return firstIndex(x, m)
+}
 
 // scanAcc64 holds the lanes of pass 1.
 type scanAcc64 struct{ mx, mn, nf, shi, slo, hm lanes8 }

@@ -22,17 +22,7 @@ func init() { useSIMD(true) }
 // useSIMD switches to the vector loops when on and the CPU has AVX-512F,
 // else to the pure-Go loops (for tests and benchmarks).
 func useSIMD(on bool) {
-	if on && archsimd.X86.AVX512() {
-		scanRow64, expRow64, gradRow64 = scanRow64SIMD, expRow64SIMD, gradRow64SIMD
-		scanRow32, expRow32, gradRow32 = scanRow32SIMD, expRow32SIMD, gradRow32SIMD
-		firstIndex64, firstIndex32 = firstIndex64SIMD, firstIndex32SIMD
-		simdActive = true
-		return
-	}
-	firstIndex64, firstIndex32 = firstIndex[float64], firstIndex[float32]
-	scanRow64, expRow64, gradRow64 = scanRow64Go, expRow64Go, gradRow64Go
-	scanRow32, expRow32, gradRow32 = scanRow32Go, expRow32Go, gradRow32Go
-	simdActive = false
+	simdActive = on && archsimd.X86.AVX512()
 }
 
 type f64x8 = archsimd.Float64x8
