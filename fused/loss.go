@@ -287,11 +287,10 @@ const smallRow = 32
 var scratch = sync.Pool{New: func() any { return new([]float64) }}
 
 func loss32(dst, x, h []float32) float32 {
-	sc := scanRow32(x, h)
-	if sc.nf != 0 {
+	m := maxRow32(x)
+	if m != m || math.IsInf(float64(m), 0) {
 		return slow32(dst, x, h)
 	}
-	m := float32(sc.m)
 	k := firstIndex32(x, m)
 	// e_j in float64 between passes 2 and 3: on the stack for short rows.
 	var small [smallRow]float64
@@ -306,7 +305,14 @@ func loss32(dst, x, h []float32) float32 {
 		}
 		e = (*bp)[:len(x)]
 	}
-	s, p := expRow32(e, x, h, m, k)
+	sc := expRow32(e, x, h, m, k)
+	if sc.nf-sc.nf != 0 { // NaN or ±Inf among the logits
+		if bp != nil {
+			scratch.Put(bp)
+		}
+		return slow32(dst, x, h)
+	}
+	s, p := sc.s, sc.p
 	inv := float64(1 / float64(1+s))
 	lg := math.Log1p(s)
 	gradRow32(dst, e, h, inv, sc.sHi, sc.sLo)

@@ -8,79 +8,75 @@ import "math"
 // 0 anyway), and the sums s and P = Σ h_j (x_j − m) are plain float64 lane
 // sums (relative error ≤ C·2^-53 < 2^-29 for C ≤ 2^24, against float32's
 // 2^-24). The exponential is expKernel32, accurate to exp32MaxRel = 2^-40
-// (far below float32's 2^-24) and cheaper than the float64 kernel. Only S = Σ h_j stays a double word, because S − h_j must not lose
-// the tail of a concentrated h.
+// and cheaper than the float64 kernel. Only S = Σ h_j stays a double word,
+// because S − h_j must not lose the tail of a concentrated h.
+//
+// Pass 1 only finds m = max x, in float32 (exact, any order); pass 2 also
+// sums S and checks that every x_j is finite (nf = Σ x_j in float64 cannot
+// overflow for float32 values, so it is finite iff every x_j is). A NaN or
+// ±Inf then sends the row to the general path, whatever pass 1 found.
 
-func scanRow32Go(x, h []float32) scan64 {
-	a := newScanAcc64()
-	a.from32(x, h, 0)
-	return a.reduce()
-}
-
-// from32 runs pass 1 of the float32 path over x[j0:]: max, nf and S only,
-// with the padded last block of scanAcc64.from.
-func (a *scanAcc64) from32(x, h []float32, j0 int) {
-	n := len(x)
-	n8 := n &^ 7
-	for j := j0; j < n8; j++ {
-		a.lane32(j&7, float64(x[j]), float64(h[j]))
-	}
-	if n8 < n {
-		for l := 0; l < 8; l++ {
-			v, hv := float64(x[n8]), 0.0
-			if n8+l < n {
-				v, hv = float64(x[n8+l]), float64(h[n8+l])
-			}
-			a.lane32(l, v, hv)
+// maxRow32Go is pass 1 of the float32 path. A zero maximum is returned as
+// +0, so that the sign of zero does not depend on the order of comparison.
+func maxRow32Go(x []float32) float32 {
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		if v > m {
+			m = v
 		}
 	}
+	if m == 0 {
+		m = 0
+	}
+	return m
 }
 
-func (a *scanAcc64) lane32(l int, v, hv float64) {
-	a.mx[l] = vmax(a.mx[l], v)
-	a.nf[l] = float64(a.nf[l] + float64(v*0))
-	var e float64
-	a.shi[l], e = twoSum(a.shi[l], hv)
-	a.slo[l] = float64(a.slo[l] + e)
-}
-
-// expRow32Go is pass 2 of the float32 path: e_j = exp(x_j − m) into e,
-// s = Σ_{j≠k} e_j and P = Σ_j h_j·(x_j − m).
-func expRow32Go(e []float64, x, h []float32, m float32, k int) (s, p float64) {
+func expRow32Go(e []float64, x, h []float32, m float32, k int) (r pass32) {
 	var a expAcc32
 	a.from(e, x, h, m, k, 0)
 	return a.reduce()
 }
 
+// pass32 is the result of pass 2 of the float32 path: s = Σ_{j≠k} e_j,
+// P = Σ_j h_j (x_j − m), S = sHi + sLo and nf (finite iff every x_j is).
+type pass32 struct{ s, p, sHi, sLo, nf float64 }
+
 // expAcc32 holds the lanes of pass 2 of the float32 path.
-type expAcc32 struct{ s, p lanes8 }
+type expAcc32 struct{ s, p, shi, slo, nf lanes8 }
 
 func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, j0 int) {
 	mm := float64(m)
 	for j := j0; j < len(x); j++ {
 		l := j & 7
-		d := float64(float64(x[j]) - mm)
+		v, hv := float64(x[j]), float64(h[j])
+		d := float64(v - mm)
 		ex := expKernel32(d)
 		e[j] = ex
 		if j == k {
 			ex = 0
 		}
 		a.s[l] = float64(a.s[l] + ex)
-		a.p[l] = math.FMA(float64(h[j]), d, a.p[l])
+		a.p[l] = math.FMA(hv, d, a.p[l])
+		a.nf[l] = float64(a.nf[l] + v)
+		var err float64
+		a.shi[l], err = twoSum(a.shi[l], hv)
+		a.slo[l] = float64(a.slo[l] + err)
 	}
 }
 
 // reduce combines the lanes as a tree (see scanAcc64.reduce).
-func (a *expAcc32) reduce() (s, p float64) { return a.reduceFrom(4) }
-
-func (a *expAcc32) reduceFrom(w int) (s, p float64) {
-	for ; w >= 1; w /= 2 {
+func (a *expAcc32) reduce() pass32 {
+	for w := 4; w >= 1; w /= 2 {
 		for i := 0; i < w; i++ {
 			a.s[i] = float64(a.s[i] + a.s[i+w])
 			a.p[i] = float64(a.p[i] + a.p[i+w])
+			a.nf[i] = float64(a.nf[i] + a.nf[i+w])
+			var e float64
+			a.shi[i], e = twoSum(a.shi[i], a.shi[i+w])
+			a.slo[i] = float64(a.slo[i] + float64(e+a.slo[i+w]))
 		}
 	}
-	return a.s[0], a.p[0]
+	return pass32{s: a.s[0], p: a.p[0], sHi: a.shi[0], sLo: a.slo[0], nf: a.nf[0]}
 }
 
 // gradRow32Go is pass 3 of the float32 path (see gradTerm64), rounding each

@@ -53,14 +53,14 @@ func gradRow64(dst, h []float64, inv, sHi, sLo float64) {
 	gradRow64Go(dst, h, inv, sHi, sLo)
 }
 
-func scanRow32(x, h []float32) scan64 {
+func maxRow32(x []float32) float32 {
 	if simdActive {
-		return scanRow32SIMD(x, h)
+		return maxRow32SIMD(x)
 	}
-	return scanRow32Go(x, h)
+	return maxRow32Go(x)
 }
 
-func expRow32(e []float64, x, h []float32, m float32, k int) (s, p float64) {
+func expRow32(e []float64, x, h []float32, m float32, k int) pass32 {
 	if simdActive {
 		return expRow32SIMD(e, x, h, m, k)
 	}

@@ -315,54 +315,53 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 
 func gradRow64SIMD(dst, h []float64, inv, sHi, sLo float64) {
 	n8 := len(dst) &^ 7
-	vinv, vsHi, vsLo, one, zero := bc(inv), bc(sHi), bc(sLo), bc(1), bc(0)
+	vinv, vsHi, vsLo, one := bc(inv), bc(sHi), bc(sLo), bc(1)
 	for j := 0; j < n8; j += 8 {
 		e := archsimd.LoadFloat64x8Slice(dst[j:])
 		hv := archsimd.LoadFloat64x8Slice(h[j:])
 		p := e.Mul(vinv)
-		q := one.Sub(p)
 		t := vsHi.Sub(hv).Add(vsLo)
-		hq := hv.Mul(q)
-		p.MulAdd(t, zero.Sub(hq)).StoreSlice(dst[j:])
+		// h·(p − 1) = −h·(1 − p) exactly: gradTerm64's −h·q in one operation.
+		p.MulAdd(t, hv.Mul(p.Sub(one))).StoreSlice(dst[j:])
 	}
 	gradFrom64(dst, h, inv, sHi, sLo, n8)
 }
 
-func scanRow32SIMD(x, h []float32) scan64 {
-	a := newScanAcc64()
-	n := len(x)
-	n8 := n &^ 7
-	tailBits := uint8(1)<<(n-n8) - 1
-	mx := loadLanes(&a.mx)
-	zero := bc(0)
-	nf, shi, slo := zero, zero, zero
-	for j := 0; j < n; j += 8 {
-		var v, hv f64x8
-		if j == n8 {
-			v = archsimd.LoadFloat32x8SlicePart(x[j:]).ConvertToFloat64().Merge(bc(float64(x[n8])), archsimd.Mask64x8FromBits(tailBits))
-			hv = archsimd.LoadFloat32x8SlicePart(h[j:]).ConvertToFloat64()
-		} else {
-			v = archsimd.LoadFloat32x8Slice(x[j:]).ConvertToFloat64()
-			hv = archsimd.LoadFloat32x8Slice(h[j:]).ConvertToFloat64()
+// maxRow32SIMD is maxRow32Go, sixteen float32 lanes at a time.
+func maxRow32SIMD(x []float32) float32 {
+	n16 := len(x) &^ 15
+	m := float32(math.Inf(-1))
+	if n16 > 0 {
+		vm := archsimd.LoadFloat32x16Slice(x)
+		for j := 16; j < n16; j += 16 {
+			vm = vm.Max(archsimd.LoadFloat32x16Slice(x[j:]))
 		}
-		mx = mx.Max(v)
-		nf = nf.Add(v.Mul(zero))
-		var e f64x8
-		shi, e = twoSumV(shi, hv)
-		slo = slo.Add(e)
+		var a [16]float32
+		vm.Store(&a)
+		for _, v := range a {
+			if v > m {
+				m = v
+			}
+		}
 	}
-	r := scan64{m: maxTree(mx), xmin: math.Inf(1), nf: sumTree(nf)}
-	r.sHi, r.sLo = ddTree(shi, slo)
-	return r
+	for _, v := range x[n16:] {
+		if v > m {
+			m = v
+		}
+	}
+	if m == 0 {
+		m = 0
+	}
+	return m
 }
 
-func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) {
+func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (r pass32) {
 	n := len(x)
 	n8 := n &^ 7
 	tailBits := uint8(1)<<(n-n8) - 1
 	{
 		zero := bc(0)
-		vs, vp := zero, zero
+		vs, vp, vnf, shi, slo := zero, zero, zero, zero, zero
 		mm := bc(float64(m))
 		kb, km := k&^7, archsimd.Mask64x8FromBits(^(uint8(1) << (k & 7)))
 		shifter, low, l2e, nl2 := bc(expShifter), bc(exp32Low), bc(log2E), bc(-math.Ln2)
@@ -409,23 +408,26 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (s, p float64) 
 			}
 			vs = vs.Add(ex)
 			vp = hv.MulAdd(d, vp)
+			vnf = vnf.Add(v)
+			var err f64x8
+			shi, err = twoSumV(shi, hv)
+			slo = slo.Add(err)
 		}
-		s, p = sumTree(vs), sumTree(vp)
+		r.s, r.p, r.nf = sumTree(vs), sumTree(vp), sumTree(vnf)
+		r.sHi, r.sLo = ddTree(shi, slo)
 	}
 	return
 }
 
 func gradRow32SIMD(dst []float32, e []float64, h []float32, inv, sHi, sLo float64) {
 	n8 := len(dst) &^ 7
-	vinv, vsHi, vsLo, one, zero := bc(inv), bc(sHi), bc(sLo), bc(1), bc(0)
+	vinv, vsHi, vsLo, one := bc(inv), bc(sHi), bc(sLo), bc(1)
 	for j := 0; j < n8; j += 8 {
 		ev := archsimd.LoadFloat64x8Slice(e[j:])
 		hv := archsimd.LoadFloat32x8Slice(h[j:]).ConvertToFloat64()
 		p := ev.Mul(vinv)
-		q := one.Sub(p)
 		t := vsHi.Sub(hv).Add(vsLo)
-		hq := hv.Mul(q)
-		p.MulAdd(t, zero.Sub(hq)).ConvertToFloat32().StoreSlice(dst[j:])
+		p.MulAdd(t, hv.Mul(p.Sub(one))).ConvertToFloat32().StoreSlice(dst[j:])
 	}
 	gradFrom32(dst, e, h, inv, sHi, sLo, n8)
 }
