@@ -191,7 +191,7 @@ func TestBatchShrinkerValid(t *testing.T) {
 const maxVacuousFraction = 0.2
 
 func TestPropertiesJudge(t *testing.T) {
-	im := subjects()[0].im // fused
+	im := subject0("fused")
 	for _, r := range Run(im, Seed(3), Tests(ShortTests), Reference(refImpl())) {
 		if r.Skipped != "" {
 			t.Errorf("%s skipped on %s: %s", r.ID, im.Name, r.Skipped)
@@ -201,4 +201,27 @@ func TestPropertiesJudge(t *testing.T) {
 			t.Errorf("%s judged only %d of %d cases", r.ID, r.Tests-r.Vacuous, r.Tests)
 		}
 	}
+}
+
+// TestReferenceHasTeeth: at zero tolerance the reference property fails
+// fused, which is accurate but not correctly rounded; the property does
+// compare outputs.
+func TestReferenceHasTeeth(t *testing.T) {
+	im := subject0("fused")
+	rs := Run(im, Seed(1), Tests(ShortTests), Reference(refImpl()), WithBounds(Bounds{}, Bounds{}), Only(IDReference))
+	if len(rs) != 1 || rs[0].Passed {
+		t.Errorf("fused at zero tolerance: %+v, want a failure", rs)
+	} else {
+		t.Logf("as expected:\n%s", rs[0].String())
+	}
+}
+
+// subject0 returns the subject called name.
+func subject0(name string) *impls.Impl {
+	for _, s := range subjects() {
+		if s.im.Name == name {
+			return s.im
+		}
+	}
+	panic("props: no subject " + name)
 }
