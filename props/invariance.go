@@ -18,8 +18,10 @@ const (
 )
 
 // onGrid rounds the finite logits of c to multiples of q = 2^(E−gridBits),
-// 2^E ≥ max|x_j|, so that every shift that is a multiple of q and keeps
-// |x_j + t| < 2^(E+1+53−gridBits−1) is exact.
+// 2^E > max|x_j|, so that x_j + t is exact for every shift t that is a
+// multiple of q with |x_j + t| < 2^53·q (2^24·q in float32): shifts up to
+// about 2^(E+22) (float32: 2^(E+11)). It rejects a case whose rounding
+// overflows.
 func onGrid(c *cases.Case) bool {
 	E, ok := topExponent(c.Logits)
 	if !ok {
@@ -34,6 +36,9 @@ func onGrid(c *cases.Case) bool {
 			continue
 		}
 		c.Logits[j] = math.Ldexp(math.RoundToEven(math.Ldexp(v, bits-E)), E-bits)
+		if math.IsInf(c.Logits[j], 0) {
+			return false
+		}
 	}
 	return c.Validate() == nil
 }
