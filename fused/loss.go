@@ -287,8 +287,8 @@ const smallRow = 32
 var scratch = sync.Pool{New: func() any { return new([]float64) }}
 
 func loss32(dst, x, h []float32) float32 {
-	m := maxRow32(x)
-	if m != m || math.IsInf(float64(m), 0) {
+	m, nf := maxRow32(x)
+	if m != m || math.IsInf(float64(m), 0) || (nf-nf != 0 && hasNonFinite32(x)) {
 		return slow32(dst, x, h)
 	}
 	k := firstIndex32(x, m)
@@ -306,12 +306,6 @@ func loss32(dst, x, h []float32) float32 {
 		e = (*bp)[:len(x)]
 	}
 	sc := expRow32(e, x, h, m, k)
-	if sc.nf-sc.nf != 0 { // NaN or ±Inf among the logits
-		if bp != nil {
-			scratch.Put(bp)
-		}
-		return slow32(dst, x, h)
-	}
 	s, p := sc.s, sc.p
 	inv := float64(1 / float64(1+s))
 	lg := math.Log1p(s)

@@ -29,7 +29,7 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 
 func gradRow64SIMD(dst, h []float64, inv, sHi, sLo float64) { gradRow64Go(dst, h, inv, sHi, sLo) }
 
-func maxRow32SIMD(x []float32) float32 { return maxRow32Go(x) }
+func maxRow32SIMD(x []float32) (m, nf float32) { return maxRow32Go(x) }
 
 func expRow32SIMD(e []float64, x, h []float32, m float32, k int) pass32 {
 	return expRow32Go(e, x, h, m, k)

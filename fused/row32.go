@@ -7,28 +7,40 @@ import "math"
 // exp(x_j − m) is off by at most 745·2^-53 < 2^-43 relative where it is not
 // 0 anyway), and the sums s and P = Σ h_j (x_j − m) are plain float64 lane
 // sums (relative error ≤ C·2^-53 < 2^-29 for C ≤ 2^24, against float32's
-// 2^-24). The exponential is expKernel32, accurate to exp32MaxRel = 2^-40
-// and cheaper than the float64 kernel. Only S = Σ h_j stays a double word,
+// 2^-24). The exponential is expKernel32, accurate to exp32MaxRel = 2^-30
+// (1/64 of float32's unit roundoff) and much cheaper than the float64 kernel. Only S = Σ h_j stays a double word,
 // because S − h_j must not lose the tail of a concentrated h.
 //
-// Pass 1 only finds m = max x, in float32 (exact, any order); pass 2 also
-// sums S and checks that every x_j is finite (nf = Σ x_j in float64 cannot
-// overflow for float32 values, so it is finite iff every x_j is). A NaN or
-// ±Inf then sends the row to the general path, whatever pass 1 found.
+// Pass 1 only finds m = max x, in float32 (exact, any order), and a float32
+// sum of x that is not finite if some x_j is NaN or ±Inf (or, rarely, if
+// finite values overflow it; hasNonFinite32 then decides exactly). Pass 2
+// also sums S.
 
-// maxRow32Go is pass 1 of the float32 path. A zero maximum is returned as
-// +0, so that the sign of zero does not depend on the order of comparison.
-func maxRow32Go(x []float32) float32 {
-	m := float32(math.Inf(-1))
+// maxRow32Go is pass 1 of the float32 path: the max m and the sum nf. A
+// zero maximum is returned as +0, so that the sign of zero does not depend
+// on the order of comparison.
+func maxRow32Go(x []float32) (m, nf float32) {
+	m = float32(math.Inf(-1))
 	for _, v := range x {
 		if v > m {
 			m = v
 		}
+		nf += v
 	}
 	if m == 0 {
 		m = 0
 	}
-	return m
+	return m, nf
+}
+
+// hasNonFinite32 reports whether some x_j is NaN or ±Inf.
+func hasNonFinite32(x []float32) bool {
+	for _, v := range x {
+		if v != v || math.IsInf(float64(v), 0) {
+			return true
+		}
+	}
+	return false
 }
 
 func expRow32Go(e []float64, x, h []float32, m float32, k int) (r pass32) {
@@ -38,11 +50,11 @@ func expRow32Go(e []float64, x, h []float32, m float32, k int) (r pass32) {
 }
 
 // pass32 is the result of pass 2 of the float32 path: s = Σ_{j≠k} e_j,
-// P = Σ_j h_j (x_j − m), S = sHi + sLo and nf (finite iff every x_j is).
-type pass32 struct{ s, p, sHi, sLo, nf float64 }
+// P = Σ_j h_j (x_j − m) and S = sHi + sLo.
+type pass32 struct{ s, p, sHi, sLo float64 }
 
 // expAcc32 holds the lanes of pass 2 of the float32 path.
-type expAcc32 struct{ s, p, shi, slo, nf lanes8 }
+type expAcc32 struct{ s, p, shi, slo lanes8 }
 
 func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, j0 int) {
 	mm := float64(m)
@@ -57,7 +69,6 @@ func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, j0 int) {
 		}
 		a.s[l] = float64(a.s[l] + ex)
 		a.p[l] = math.FMA(hv, d, a.p[l])
-		a.nf[l] = float64(a.nf[l] + v)
 		var err float64
 		a.shi[l], err = twoSum(a.shi[l], hv)
 		a.slo[l] = float64(a.slo[l] + err)
@@ -70,13 +81,12 @@ func (a *expAcc32) reduce() pass32 {
 		for i := 0; i < w; i++ {
 			a.s[i] = float64(a.s[i] + a.s[i+w])
 			a.p[i] = float64(a.p[i] + a.p[i+w])
-			a.nf[i] = float64(a.nf[i] + a.nf[i+w])
 			var e float64
 			a.shi[i], e = twoSum(a.shi[i], a.shi[i+w])
 			a.slo[i] = float64(a.slo[i] + float64(e+a.slo[i+w]))
 		}
 	}
-	return pass32{s: a.s[0], p: a.p[0], sHi: a.shi[0], sLo: a.slo[0], nf: a.nf[0]}
+	return pass32{s: a.s[0], p: a.p[0], sHi: a.shi[0], sLo: a.slo[0]}
 }
 
 // gradRow32Go is pass 3 of the float32 path (see gradTerm64), rounding each

@@ -53,7 +53,7 @@ func gradRow64(dst, h []float64, inv, sHi, sLo float64) {
 	gradRow64Go(dst, h, inv, sHi, sLo)
 }
 
-func maxRow32(x []float32) float32 {
+func maxRow32(x []float32) (m, nf float32) {
 	if simdActive {
 		return maxRow32SIMD(x)
 	}

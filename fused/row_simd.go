@@ -80,12 +80,10 @@ func expVec2(hi, lo f64x8) (y, yLo f64x8) {
 func expVec32(d f64x8) f64x8 {
 	shifter := bc(expShifter)
 	d = d.Max(bc(exp32Low))
-	kf := d.MulAdd(bc(log2E), shifter).Sub(shifter)
+	t := d.MulAdd(bc(log2E), shifter)
+	kf := t.Sub(shifter)
 	r := kf.MulAdd(bc(-math.Ln2), d)
-	q := r.MulAdd(bc(ec11), bc(ec10))
-	q = q.MulAdd(r, bc(ec9))
-	q = q.MulAdd(r, bc(ec8))
-	q = q.MulAdd(r, bc(ec7))
+	q := r.MulAdd(bc(ec8), bc(ec7))
 	q = q.MulAdd(r, bc(ec6))
 	q = q.MulAdd(r, bc(ec5))
 	q = q.MulAdd(r, bc(ec4))
@@ -94,7 +92,7 @@ func expVec32(d f64x8) f64x8 {
 	one := bc(1)
 	q = q.MulAdd(r, one)
 	q = q.MulAdd(r, one)
-	p := kf.Add(shifter).AsInt64x8().Add(archsimd.BroadcastInt64x8(1023)).ShiftAllLeft(52).AsFloat64x8()
+	p := t.AsInt64x8().Add(archsimd.BroadcastInt64x8(1023)).ShiftAllLeft(52).AsFloat64x8()
 	return q.Mul(p)
 }
 
@@ -327,32 +325,40 @@ func gradRow64SIMD(dst, h []float64, inv, sHi, sLo float64) {
 	gradFrom64(dst, h, inv, sHi, sLo, n8)
 }
 
-// maxRow32SIMD is maxRow32Go, sixteen float32 lanes at a time.
-func maxRow32SIMD(x []float32) float32 {
+// maxRow32SIMD is maxRow32Go, sixteen float32 lanes at a time (nf is
+// summed in another order, which changes only whether finite values
+// overflow it).
+func maxRow32SIMD(x []float32) (m, nf float32) {
 	n16 := len(x) &^ 15
-	m := float32(math.Inf(-1))
+	m = float32(math.Inf(-1))
 	if n16 > 0 {
 		vm := archsimd.LoadFloat32x16Slice(x)
+		vs := vm
 		for j := 16; j < n16; j += 16 {
-			vm = vm.Max(archsimd.LoadFloat32x16Slice(x[j:]))
+			v := archsimd.LoadFloat32x16Slice(x[j:])
+			vm = vm.Max(v)
+			vs = vs.Add(v)
 		}
-		var a [16]float32
+		var a, b [16]float32
 		vm.Store(&a)
-		for _, v := range a {
+		vs.Store(&b)
+		for i, v := range a {
 			if v > m {
 				m = v
 			}
+			nf += b[i]
 		}
 	}
 	for _, v := range x[n16:] {
 		if v > m {
 			m = v
 		}
+		nf += v
 	}
 	if m == 0 {
 		m = 0
 	}
-	return m
+	return m, nf
 }
 
 func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (r pass32) {
@@ -361,11 +367,11 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (r pass32) {
 	tailBits := uint8(1)<<(n-n8) - 1
 	{
 		zero := bc(0)
-		vs, vp, vnf, shi, slo := zero, zero, zero, zero, zero
+		vs, vp, shi, slo := zero, zero, zero, zero
 		mm := bc(float64(m))
 		kb, km := k&^7, archsimd.Mask64x8FromBits(^(uint8(1) << (k & 7)))
 		shifter, low, l2e, nl2 := bc(expShifter), bc(exp32Low), bc(log2E), bc(-math.Ln2)
-		c11, c10, c9, c8, c7, c6 := bc(ec11), bc(ec10), bc(ec9), bc(ec8), bc(ec7), bc(ec6)
+		c8, c7, c6 := bc(ec8), bc(ec7), bc(ec6)
 		c5, c4, c3, c2, one := bc(ec5), bc(ec4), bc(ec3), bc(ec2), bc(1)
 		bias := archsimd.BroadcastInt64x8(1023)
 		for j := 0; j < n; j += 8 {
@@ -382,12 +388,10 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (r pass32) {
 
 			// expVec32(d), written out.
 			dc := d.Max(low)
-			kf := dc.MulAdd(l2e, shifter).Sub(shifter)
+			tt := dc.MulAdd(l2e, shifter)
+			kf := tt.Sub(shifter)
 			r := kf.MulAdd(nl2, dc)
-			q := r.MulAdd(c11, c10)
-			q = q.MulAdd(r, c9)
-			q = q.MulAdd(r, c8)
-			q = q.MulAdd(r, c7)
+			q := r.MulAdd(c8, c7)
 			q = q.MulAdd(r, c6)
 			q = q.MulAdd(r, c5)
 			q = q.MulAdd(r, c4)
@@ -395,7 +399,7 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (r pass32) {
 			q = q.MulAdd(r, c2)
 			q = q.MulAdd(r, one)
 			q = q.MulAdd(r, one)
-			ex := q.Mul(kf.Add(shifter).AsInt64x8().Add(bias).ShiftAllLeft(52).AsFloat64x8())
+			ex := q.Mul(tt.AsInt64x8().Add(bias).ShiftAllLeft(52).AsFloat64x8())
 
 			if isTail {
 				ex.StoreSlicePart(e[j:])
@@ -408,12 +412,11 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (r pass32) {
 			}
 			vs = vs.Add(ex)
 			vp = hv.MulAdd(d, vp)
-			vnf = vnf.Add(v)
 			var err f64x8
 			shi, err = twoSumV(shi, hv)
 			slo = slo.Add(err)
 		}
-		r.s, r.p, r.nf = sumTree(vs), sumTree(vp), sumTree(vnf)
+		r.s, r.p = sumTree(vs), sumTree(vp)
 		r.sHi, r.sLo = ddTree(shi, slo)
 	}
 	return
