@@ -292,6 +292,12 @@ func loss32(dst, x, h []float32) float32 {
 		return slow32(dst, x, h)
 	}
 	k := firstIndex32(x, m)
+	hmax, hmin := hRange32(h)
+	jmax := firstIndex32(h, hmax)
+	signed := hmin < 0 || jmax < 0
+	if signed {
+		jmax = -1
+	}
 	// e_j in float64 between passes 2 and 3: on the stack for short rows.
 	var small [smallRow]float64
 	var bp *[]float64
@@ -305,21 +311,27 @@ func loss32(dst, x, h []float32) float32 {
 		}
 		e = (*bp)[:len(x)]
 	}
-	sc := expRow32(e, x, h, m, k)
+	sc := expRow32(e, x, h, m, k, jmax)
 	s, p := sc.s, sc.p
+	var sHi, sLo float64
+	if signed {
+		sHi, sLo = sumDD32(h)
+	} else {
+		sHi, sLo = twoSum(float64(hmax), sc.r)
+	}
 	inv := float64(1 / float64(1+s))
 	lg := math.Log1p(s)
-	gradRow32(dst, e, h, inv, sc.sHi, sc.sLo)
+	gradRow32(dst, e, h, inv, sHi, sLo)
 	qk := float64(s * inv)
 	hk := float64(h[k])
-	t := float64(float64(sc.sHi-hk) + sc.sLo)
+	t := float64(float64(sHi-hk) + sLo)
 	dst[k] = float32(math.FMA(inv, t, -float64(hk*qk)))
 	if bp != nil {
 		scratch.Put(bp)
 	}
 	// S·lg − P rounds twice (float64, then float32): within 0.5 ulp of
 	// float32 plus a few float64 ulps.
-	return float32(float64(float64(float64(sc.sHi+sc.sLo)*lg) - p))
+	return float32(float64(float64(float64(sHi+sLo)*lg) - p))
 }
 
 // slow32 runs slow64 on the widened row and rounds once.

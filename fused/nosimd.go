@@ -31,9 +31,11 @@ func gradRow64SIMD(dst, h []float64, inv, sHi, sLo float64) { gradRow64Go(dst, h
 
 func maxRow32SIMD(x []float32) (m, nf float32) { return maxRow32Go(x) }
 
-func expRow32SIMD(e []float64, x, h []float32, m float32, k int) pass32 {
-	return expRow32Go(e, x, h, m, k)
+func expRow32SIMD(e []float64, x, h []float32, m float32, k, jmax int) pass32 {
+	return expRow32Go(e, x, h, m, k, jmax)
 }
+
+func hRange32SIMD(h []float32) (hmax, hmin float32) { return hRange32Go(h) }
 
 func gradRow32SIMD(dst []float32, e []float64, h []float32, inv, sHi, sLo float64) {
 	gradRow32Go(dst, e, h, inv, sHi, sLo)

@@ -13,8 +13,13 @@ import "math"
 //
 // Pass 1 only finds m = max x, in float32 (exact, any order), and a float32
 // sum of x that is not finite if some x_j is NaN or ±Inf (or, rarely, if
-// finite values overflow it; hasNonFinite32 then decides exactly). Pass 2
-// also sums S.
+// finite values overflow it; hasNonFinite32 then decides exactly), and
+// hRange32 finds max h and min h. Pass 2 also sums R = Σ_{j≠jmax} h_j,
+// jmax the first index of max h. For h ≥ 0 the double word S = TwoSum(hmax,
+// R) is then accurate enough for every S − h_j: S − h_jmax = R up to one
+// rounding of a sum of non-negative terms, and every other h_j ≤ S/2 leaves
+// no cancellation. A row with a negative h_j takes S from sumDD32 instead
+// (a separate pass with TwoSum on every element).
 
 // maxRow32Go is pass 1 of the float32 path: the max m and the sum nf. A
 // zero maximum is returned as +0, so that the sign of zero does not depend
@@ -33,6 +38,30 @@ func maxRow32Go(x []float32) (m, nf float32) {
 	return m, nf
 }
 
+// hRange32Go returns max h (a zero as +0) and min h.
+func hRange32Go(h []float32) (hmax, hmin float32) {
+	hmax, hmin = float32(math.Inf(-1)), float32(math.Inf(1))
+	for _, v := range h {
+		hmax = max(hmax, v)
+		hmin = min(hmin, v)
+	}
+	if hmax == 0 {
+		hmax = 0
+	}
+	return
+}
+
+// sumDD32 returns S = Σ h_j as a double word (TwoSum on every element),
+// for rows with signed h.
+func sumDD32(h []float32) (sHi, sLo float64) {
+	for _, v := range h {
+		var e float64
+		sHi, e = twoSum(sHi, float64(v))
+		sLo = float64(sLo + e)
+	}
+	return
+}
+
 // hasNonFinite32 reports whether some x_j is NaN or ±Inf.
 func hasNonFinite32(x []float32) bool {
 	for _, v := range x {
@@ -43,20 +72,20 @@ func hasNonFinite32(x []float32) bool {
 	return false
 }
 
-func expRow32Go(e []float64, x, h []float32, m float32, k int) (r pass32) {
+func expRow32Go(e []float64, x, h []float32, m float32, k, jmax int) (r pass32) {
 	var a expAcc32
-	a.from(e, x, h, m, k, 0)
+	a.from(e, x, h, m, k, jmax, 0)
 	return a.reduce()
 }
 
 // pass32 is the result of pass 2 of the float32 path: s = Σ_{j≠k} e_j,
-// P = Σ_j h_j (x_j − m) and S = sHi + sLo.
-type pass32 struct{ s, p, sHi, sLo float64 }
+// P = Σ_j h_j (x_j − m) and R = Σ_{j≠jmax} h_j.
+type pass32 struct{ s, p, r float64 }
 
 // expAcc32 holds the lanes of pass 2 of the float32 path.
-type expAcc32 struct{ s, p, shi, slo lanes8 }
+type expAcc32 struct{ s, p, r lanes8 }
 
-func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, j0 int) {
+func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, jmax, j0 int) {
 	mm := float64(m)
 	for j := j0; j < len(x); j++ {
 		l := j & 7
@@ -69,9 +98,10 @@ func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, j0 int) {
 		}
 		a.s[l] = float64(a.s[l] + ex)
 		a.p[l] = math.FMA(hv, d, a.p[l])
-		var err float64
-		a.shi[l], err = twoSum(a.shi[l], hv)
-		a.slo[l] = float64(a.slo[l] + err)
+		if j == jmax {
+			hv = 0
+		}
+		a.r[l] = float64(a.r[l] + hv)
 	}
 }
 
@@ -81,12 +111,10 @@ func (a *expAcc32) reduce() pass32 {
 		for i := 0; i < w; i++ {
 			a.s[i] = float64(a.s[i] + a.s[i+w])
 			a.p[i] = float64(a.p[i] + a.p[i+w])
-			var e float64
-			a.shi[i], e = twoSum(a.shi[i], a.shi[i+w])
-			a.slo[i] = float64(a.slo[i] + float64(e+a.slo[i+w]))
+			a.r[i] = float64(a.r[i] + a.r[i+w])
 		}
 	}
-	return pass32{s: a.s[0], p: a.p[0], sHi: a.shi[0], sLo: a.slo[0]}
+	return pass32{s: a.s[0], p: a.p[0], r: a.r[0]}
 }
 
 // gradRow32Go is pass 3 of the float32 path (see gradTerm64), rounding each

@@ -60,11 +60,18 @@ func maxRow32(x []float32) (m, nf float32) {
 	return maxRow32Go(x)
 }
 
-func expRow32(e []float64, x, h []float32, m float32, k int) pass32 {
+func expRow32(e []float64, x, h []float32, m float32, k, jmax int) pass32 {
 	if simdActive {
-		return expRow32SIMD(e, x, h, m, k)
+		return expRow32SIMD(e, x, h, m, k, jmax)
 	}
-	return expRow32Go(e, x, h, m, k)
+	return expRow32Go(e, x, h, m, k, jmax)
+}
+
+func hRange32(h []float32) (hmax, hmin float32) {
+	if simdActive {
+		return hRange32SIMD(h)
+	}
+	return hRange32Go(h)
 }
 
 func gradRow32(dst []float32, e []float64, h []float32, inv, sHi, sLo float64) {

@@ -361,13 +361,47 @@ func maxRow32SIMD(x []float32) (m, nf float32) {
 	return m, nf
 }
 
-func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (r pass32) {
+// hRange32SIMD is hRange32Go, sixteen lanes at a time.
+func hRange32SIMD(h []float32) (hmax, hmin float32) {
+	n16 := len(h) &^ 15
+	hmax, hmin = float32(math.Inf(-1)), float32(math.Inf(1))
+	if n16 > 0 {
+		vmax := archsimd.LoadFloat32x16Slice(h)
+		vmin := vmax
+		for j := 16; j < n16; j += 16 {
+			v := archsimd.LoadFloat32x16Slice(h[j:])
+			vmax = vmax.Max(v)
+			vmin = vmin.Min(v)
+		}
+		var a, b [16]float32
+		vmax.Store(&a)
+		vmin.Store(&b)
+		for i := range a {
+			hmax = max(hmax, a[i])
+			hmin = min(hmin, b[i])
+		}
+	}
+	for _, v := range h[n16:] {
+		hmax = max(hmax, v)
+		hmin = min(hmin, v)
+	}
+	if hmax == 0 {
+		hmax = 0
+	}
+	return
+}
+
+func expRow32SIMD(e []float64, x, h []float32, m float32, k, jmax int) (r pass32) {
 	n := len(x)
 	n8 := n &^ 7
 	tailBits := uint8(1)<<(n-n8) - 1
 	{
 		zero := bc(0)
-		vs, vp, shi, slo := zero, zero, zero, zero
+		vs, vp, vr := zero, zero, zero
+		jb, jm := jmax&^7, archsimd.Mask64x8FromBits(^(uint8(1) << (jmax & 7)))
+		if jmax < 0 {
+			jb = -8 // no block
+		}
 		mm := bc(float64(m))
 		kb, km := k&^7, archsimd.Mask64x8FromBits(^(uint8(1) << (k & 7)))
 		shifter, low, l2e, nl2 := bc(expShifter), bc(exp32Low), bc(log2E), bc(-math.Ln2)
@@ -412,12 +446,12 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k int) (r pass32) {
 			}
 			vs = vs.Add(ex)
 			vp = hv.MulAdd(d, vp)
-			var err f64x8
-			shi, err = twoSumV(shi, hv)
-			slo = slo.Add(err)
+			if j == jb {
+				hv = hv.Masked(jm)
+			}
+			vr = vr.Add(hv)
 		}
-		r.s, r.p = sumTree(vs), sumTree(vp)
-		r.sHi, r.sLo = ddTree(shi, slo)
+		r.s, r.p, r.r = sumTree(vs), sumTree(vp), sumTree(vr)
 	}
 	return
 }
