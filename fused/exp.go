@@ -60,14 +60,14 @@ func expKernel(hi, lo float64) float64 { y, _ := expKernel2(hi, lo); return y }
 // double-word argument (hi, lo = TwoSum(x, −m)).
 //
 // Method (the same operations, in the same order, as the vector kernel of
-// exp_simd.go, so both give bit-identical results):
+// row_simd.go, so both give bit-identical results):
 //
 //  1. Clamp hi to [−746, 710], then k = round(hi/ln 2) with the shifter
 //     trick and r = hi − k·ln2Hi (exact: k·ln2Hi is exact and the
 //     difference is small, Sterbenz) − k·ln2Lo, |r| ≤ ln 2/2 + 2^-30.
 //     The rounding error of that last step and lo are gathered in
 //     c = (rh − r) − k·ln2Lo + lo (rh − r is exact).
-//  2. exp(r) = 1 + r + r²·Q(r) with Q the Taylor series to r^11/13!:
+//  2. exp(r) = 1 + r + r²·Q(r), Q(r) = 1/2! + r/3! + … + r^11/13!:
 //     truncation < 0.3466^14/14! < 2^-57.
 //  3. exp(r + c) = exp(r)·(1 + c + O(c²)); c·exp(r) is added to the tail
 //     with one FMA (|c| ≤ 2^-40 makes O(c²) < 2^-80).

@@ -38,8 +38,10 @@ const (
 //	Loss(dst, x, h) = NaN, dst all NaN, if every x_j is −Inf
 //	a −Inf logit has p_j = 0 and g_j = −h_j; it adds 0 to L when h_j = 0,
 //	    +Inf when h_j > 0, −Inf when h_j < 0 (+Inf and −Inf give NaN)
-//	L = +Inf (or −Inf, or a gradient ±Inf) only when the exact value
-//	    rounds there: no intermediate overflows spuriously
+//	L = ±Inf (or a gradient ±Inf) only when the exact value rounds there:
+//	    no intermediate overflows spuriously (x − m, S and the loss terms are
+//	    rescaled by powers of two), except with signed h when one term
+//	    |h_j·(m − x_j)| exceeds 2^1983 and cancels against others
 //
 // Accuracy: against the exact values, the loss is within LossMaxULP ulps
 // when every h_j ≥ 0, its scaled error is at most LossMaxScaled for any h,

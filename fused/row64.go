@@ -5,8 +5,9 @@ import "math"
 // The float64 fast path runs in three passes over the row, each a loop of
 // eight independent lanes (element j goes to lane j mod 8) so that the
 // pure-Go loops here and the vector loops of row_simd.go perform the same
-// roundings in the same order and give bit-identical results. The lanes are
-// reduced in the fixed order 0, 1, …, 7.
+// roundings in the same order and give bit-identical results. The last
+// len mod 8 elements run as one padded block, and the lanes are reduced as
+// a fixed tree (lane i with lane i+w, w = 4, 2, 1).
 
 // scan64 is pass 1: m = max x, xmin = min x, nf = Σ x_j·0 (NaN iff some
 // x_j is NaN or ±Inf), S = Σ h_j as a double word (hi, lo) and hmax = max |h_j|.
