@@ -75,7 +75,8 @@ func expKernel(hi, lo float64) float64 { y, _ := expKernel2(hi, lo); return y }
 //     result y = s1 + (e1 + v) rounds once at the end: the error before that
 //     rounding is below 2^-56 relative, so y is within 0.5 + 2^-3 ulp. The
 //     rounding error of that last addition is returned as yLo (Fast2Sum), so
-//     that y + yLo is within 2^-56 relative for sums that need more than y.
+//     that y + yLo is within 2^-55 relative (results above 2^-969, where
+//     yLo is normal) for sums that need more than y.
 //  5. Scale by 2^k as 2^k1·2^k2, k1 = round(k/2), each factor a normal
 //     number built from its exponent bits, so overflow and gradual underflow
 //     happen in the last multiplication, rounding once: a subnormal result is

@@ -16,9 +16,14 @@ import (
 // > 200 correct bits, far more than the rounding to 53 bits can need except
 // for values within 2^-200 of a rounding boundary (none known for exp).
 func bigExp(x float64) float64 {
+	return bigExpOf(new(big.Float).SetPrec(256).SetFloat64(x))
+}
+
+// bigExpOf is bigExp for an argument given exactly as a big.Float.
+func bigExpOf(x *big.Float) float64 {
 	const prec = 256
 	const halvings = 12
-	r := new(big.Float).SetPrec(prec).SetFloat64(x)
+	r := new(big.Float).SetPrec(prec).Set(x)
 	r.SetMantExp(r, -halvings)
 	sum := new(big.Float).SetPrec(prec).SetInt64(1)
 	term := new(big.Float).SetPrec(prec).SetInt64(1)
@@ -135,4 +140,75 @@ func TestExpKernel32(t *testing.T) {
 		t.Errorf("expKernel32(-1e30) = %v, want the clamped e^-700 = %v", got, want)
 	}
 	t.Logf("worst relative error %.3g = 2^%.1f", worst, math.Log2(worst))
+}
+
+// TestExpKernel2DoubleWord checks expKernel2(hi, lo) against the correctly
+// rounded exp(hi + lo) (the exact sum, from bigExpOf) for the double-word
+// arguments of the loss, x_j − m = hi + lo with |lo| ≤ ulp(hi)/2, and that
+// y + yLo is within 2^-55 of exp(hi + lo) relative where yLo is normal
+// (results above 2^-969; below, yLo's absolute error 2^-1075 is what the
+// sum s sees), the precision the sum s relies on.
+func TestExpKernel2DoubleWord(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 11))
+	n := 10000
+	if testing.Short() {
+		n = 2000
+	}
+	const loRel = 0x1p-55
+	var worstULP uint64
+	var worstRel float64
+	for i := 0; i < n; i++ {
+		hi := -745 * rng.Float64()
+		if i%3 == 0 {
+			hi = -30 * rng.Float64()
+		}
+		half := (math.Nextafter(hi, math.Inf(1)) - hi) / 2
+		lo := (2*rng.Float64() - 1) * half
+		arg := new(big.Float).SetPrec(256).SetFloat64(hi)
+		arg.Add(arg, new(big.Float).SetFloat64(lo))
+		want := bigExpOf(arg)
+		y, yLo := expKernel2(hi, lo)
+		d := ulp.Dist64(y, want)
+		worstULP = max(worstULP, d)
+		if d > ExpMaxULP {
+			t.Errorf("expKernel2(%v, %v) = %v, want %v: %d ulps > ExpMaxULP", hi, lo, y, want, d)
+		}
+		if want >= 0x1p-969 {
+			got := new(big.Float).SetPrec(256).SetFloat64(y)
+			got.Add(got, new(big.Float).SetFloat64(yLo))
+			// exact reference at 256 bits for the relative error of y + yLo
+			ex := exactExp(arg)
+			diff := new(big.Float).Sub(got, ex)
+			rel, _ := new(big.Float).Quo(diff, ex).Float64()
+			rel = math.Abs(rel)
+			worstRel = math.Max(worstRel, rel)
+			if rel > loRel {
+				t.Errorf("expKernel2(%v, %v): y + yLo off by %.3g relative > 2^-55", hi, lo, rel)
+			}
+		}
+	}
+	t.Logf("worst %d ulp; y + yLo worst relative error %.3g = 2^%.1f", worstULP, worstRel, math.Log2(worstRel))
+}
+
+// exactExp returns exp(x) at 256 bits (bigExpOf before the final rounding).
+func exactExp(x *big.Float) *big.Float {
+	const prec = 256
+	const halvings = 12
+	r := new(big.Float).SetPrec(prec).Set(x)
+	r.SetMantExp(r, -halvings)
+	sum := new(big.Float).SetPrec(prec).SetInt64(1)
+	term := new(big.Float).SetPrec(prec).SetInt64(1)
+	eps := new(big.Float).SetPrec(prec).SetMantExp(big.NewFloat(1), -prec)
+	for n := int64(1); n < 200; n++ {
+		term.Mul(term, r)
+		term.Quo(term, new(big.Float).SetPrec(prec).SetInt64(n))
+		sum.Add(sum, term)
+		if new(big.Float).Abs(term).Cmp(eps) < 0 {
+			break
+		}
+	}
+	for i := 0; i < halvings; i++ {
+		sum.Mul(sum, sum)
+	}
+	return sum
 }

@@ -30,6 +30,13 @@ var hardCases = []struct {
 	{[]float64{1, 1, 1, 1, 1}, []float64{1, 1e-30, 0, 0, 0}, "concentrated h: S − h_0 = 1e-30 must not be lost"},
 	{[]float64{2, 0, 0, 0, 0, 0, 0}, []float64{1, -1, 1, -1, 1, -1, 1e-20}, "signed h cancelling in S"},
 	{[]float64{700, -700, 0, 1}, []float64{0.25, 0.25, 0.25, 0.25}, "width 1400: slow path with normal e only at the top"},
+	{[]float64{0, -699.9999, -1}, []float64{0, 1e10, 1}, "width just below subnormalWidth: fast path"},
+	{[]float64{0, -700.0001, -1}, []float64{0, 1e10, 1}, "width just above subnormalWidth: scaled slow path"},
+	{[]float64{0, -709, -3}, []float64{1e300, 1e-300, 0}, "p_1 near the subnormal boundary, S near the top of the range"},
+	{[]float64{1, 2, 3}, []float64{0x1p999, 0x1p999, -0x1p999}, "hmax·C just above fastLimit: h scaled by 2^-64"},
+	{[]float64{1e300, -1e300, 0}, []float64{1e-300, 1e-300, 1e-300}, "width 2e300: halved differences, tiny h"},
+	{[]float64{0, -1e-300}, []float64{1, 1}, "differences far below ulp(1): p = 1/2 each to 2^-996"},
+	{[]float64{5, 5, 5, 5, 5, 5, 5, 5, 5}, []float64{1, 0, 0, 0, 0, 0, 0, 0, 0}, "nine ties: the max lane and a padded tail block"},
 }
 
 // TestHardCases checks hardCases in float64 (and float32 where the values
