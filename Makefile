@@ -5,8 +5,8 @@ FUZZTIME    ?= 30s
 REPORT_DIR  ?= reports/latest
 PYTHON      ?= /usr/bin/python3
 
-.PHONY: all build test test-short test-pure test-simd vet lint fmt-check report report-example gate gate-update \
-        fuzz bench bench-peers ref-tables ci
+.PHONY: all build build-fast test test-short test-pure test-simd vet lint fmt-check report report-example gate gate-update \
+        fuzz props-full bench bench-peers ref-tables ci
 
 all: build
 
@@ -41,3 +41,43 @@ ref-tables:
 	$(PYTHON) scripts/gen_ref_tables.py
 
 ci: fmt-check vet test
+
+## report: the main job — full stability report into $(REPORT_DIR) (reports/latest)
+report:
+	$(GO) run ./cmd/infogain report --out $(REPORT_DIR) --size full
+
+## report-example: regenerate the committed reports/example (gate size)
+report-example:
+	$(GO) run ./cmd/infogain report --out reports/example --size gate
+
+## gate: exit 1 with a (-want +got) diff on any regression against reports/baseline.json
+gate:
+	$(GO) run ./cmd/infogain gate
+
+## gate-update: after an intended change; commit reports/baseline.json
+gate-update:
+	$(GO) run ./cmd/infogain gate --update
+
+## build-fast: the binary with fused's AVX-512F vector loops (GOEXPERIMENT=simd; runtime CPU check, pure-Go fallback)
+build-fast:
+	GOEXPERIMENT=simd $(GO) build -o infogain ./cmd/infogain
+
+## fuzz: each fuzz target in turn for FUZZTIME (go test -fuzz takes one target at a time)
+FUZZ_TARGETS ?= ./fuzz:FuzzDiff64 ./fuzz:FuzzDiff32 ./fuzz:FuzzIdentityH ./fuzz:FuzzAllImpls ./fuzz:FuzzJSONLines ./cases:FuzzDecode ./cases:FuzzDecodeBatch
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "== $$pkg $$name ($(FUZZTIME))"; \
+	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME); done
+
+## props-full: the property battery at 5000 cases per property, many-classes included
+props-full:
+	$(GO) test ./props -count=1 -props.tests=5000 -props.maxc=100000
+
+## bench: fused forward+backward at the issue's shapes, benchstat-friendly (pure Go and SIMD)
+bench:
+	$(GO) test ./fused -run '^$$' -bench FwdBwd -count 6
+	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -bench FwdBwd -count 6
+
+## bench-peers: fused against real PyTorch (Debian python3-torch, installed if missing), same run, ratios
+bench-peers:
+	$(PYTHON) scripts/bench_peers.py
