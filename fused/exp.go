@@ -53,9 +53,6 @@ const (
 // subnormal results included.
 func exp(x float64) float64 { y, _ := expKernel2(x, 0); return y }
 
-// expKernel returns e**(hi+lo) rounded (see expKernel2).
-func expKernel(hi, lo float64) float64 { y, _ := expKernel2(hi, lo); return y }
-
 // expKernel2 returns e**(hi+lo) for |lo| ≤ 2^-40, the correction of a
 // double-word argument (hi, lo = TwoSum(x, −m)).
 //

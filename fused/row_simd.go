@@ -135,8 +135,6 @@ func twoSum4(a, b f64x4) (s, e f64x4) {
 	return
 }
 
-type f64x2 = archsimd.Float64x2
-
 // The lane tree of reduceFrom(4) (lane i with lane i+w, w = 4, 2, 1) in
 // registers: w = 4 on halves of the 8-lane vector, w = 2 on halves of the
 // 4-lane one, w = 1 on the two elements.
