@@ -29,8 +29,6 @@ type f64x8 = archsimd.Float64x8
 
 func bc(v float64) f64x8 { return archsimd.BroadcastFloat64x8(v) }
 
-func loadLanes(l *lanes8) f64x8 { return archsimd.LoadFloat64x8((*[8]float64)(l)) }
-
 // twoSumV is twoSum on eight lanes.
 func twoSumV(a, b f64x8) (s, e f64x8) {
 	s = a.Add(b)
@@ -171,11 +169,10 @@ func ddTree(hi, lo f64x8) (float64, float64) {
 }
 
 func scanRow64SIMD(x, h []float64) scan64 {
-	a := newScanAcc64()
 	n := len(x)
 	n8 := n &^ 7
 	tailBits := uint8(1)<<(n-n8) - 1
-	mx, mn := loadLanes(&a.mx), loadLanes(&a.mn)
+	mx, mn := bc(math.Inf(-1)), bc(math.Inf(1)) // newScanAcc64's lanes
 	zero := bc(0)
 	nf, shi, slo, hm := zero, zero, zero, zero
 	for j := 0; j < n; j += 8 {
