@@ -7,6 +7,9 @@
 // count from 0; the gradient is written into dst. The float32 functions
 // compute internally in float64 and round once at the end. Mismatched
 // lengths are programmer errors and panic with messages prefixed "fused: ".
+// Loss and BatchLoss are safe for concurrent use; their only allocations are
+// pooled scratch buffers (float32 rows of more than 32 classes, strided
+// batches), reused from call to call.
 //
 // With GOEXPERIMENT=simd on amd64 the element loops run on 8-lane AVX-512F
 // vectors when the CPU has them (checked at run time); the results are bit
