@@ -47,3 +47,45 @@ func BenchmarkRowParts(b *testing.B) {
 	})
 	_ = sink
 }
+
+// BenchmarkRowParts32 is BenchmarkRowParts for a float32 row of C = 10.
+func BenchmarkRowParts32(b *testing.B) {
+	x := []float32{0.3, -1.2, 4.5, 2.2, -3.3, 0.9, 1.7, -0.4, 2.8, -2.6}
+	h := []float32{0.1, 0.05, 0.2, 0.1, 0.05, 0.1, 0.1, 0.1, 0.1, 0.1}
+	dst := make([]float32, len(x))
+	e := make([]float64, len(x))
+	var sink float64
+	b.Run("Loss", func(b *testing.B) {
+		for b.Loop() {
+			sink += float64(Loss(dst, x, h))
+		}
+	})
+	b.Run("pass1-max", func(b *testing.B) {
+		for b.Loop() {
+			m, _ := maxRow32(x)
+			sink += float64(m)
+		}
+	})
+	b.Run("hRange", func(b *testing.B) {
+		for b.Loop() {
+			m, _ := hRange32(h)
+			sink += float64(m)
+		}
+	})
+	b.Run("firstIndex", func(b *testing.B) {
+		for b.Loop() {
+			sink += float64(firstIndex32(x, 4.5))
+		}
+	})
+	b.Run("pass2-exp", func(b *testing.B) {
+		for b.Loop() {
+			sink += expRow32(e, x, h, 4.5, 2, 2).s
+		}
+	})
+	b.Run("pass3-grad", func(b *testing.B) {
+		for b.Loop() {
+			gradRow32(dst, e, h, 0.3, 1, 0)
+		}
+	})
+	_ = sink
+}

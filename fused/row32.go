@@ -38,12 +38,17 @@ func maxRow32Go(x []float32) (m, nf float32) {
 	return m, nf
 }
 
-// hRange32Go returns max h (a zero as +0) and min h.
+// hRange32Go returns max h (a zero as +0) and min h. A NaN in h (invalid
+// input) may or may not be seen; the outputs are NaN either way.
 func hRange32Go(h []float32) (hmax, hmin float32) {
 	hmax, hmin = float32(math.Inf(-1)), float32(math.Inf(1))
 	for _, v := range h {
-		hmax = max(hmax, v)
-		hmin = min(hmin, v)
+		if v > hmax {
+			hmax = v
+		}
+		if v < hmin {
+			hmin = v
+		}
 	}
 	if hmax == 0 {
 		hmax = 0

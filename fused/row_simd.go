@@ -324,9 +324,9 @@ func gradRow64SIMD(dst, h []float64, inv, sHi, sLo float64) {
 	gradFrom64(dst, h, inv, sHi, sLo, n8)
 }
 
-// maxRow32SIMD is maxRow32Go, sixteen float32 lanes at a time (nf is
-// summed in another order, which changes only whether finite values
-// overflow it).
+// maxRow32SIMD is maxRow32Go, sixteen float32 lanes at a time, the last
+// len mod 16 elements in scalar code (nf is summed in another order, which
+// changes only whether finite values overflow it).
 func maxRow32SIMD(x []float32) (m, nf float32) {
 	n16 := len(x) &^ 15
 	m = float32(math.Inf(-1))
@@ -376,13 +376,21 @@ func hRange32SIMD(h []float32) (hmax, hmin float32) {
 		vmax.Store(&a)
 		vmin.Store(&b)
 		for i := range a {
-			hmax = max(hmax, a[i])
-			hmin = min(hmin, b[i])
+			if a[i] > hmax {
+				hmax = a[i]
+			}
+			if b[i] < hmin {
+				hmin = b[i]
+			}
 		}
 	}
 	for _, v := range h[n16:] {
-		hmax = max(hmax, v)
-		hmin = min(hmin, v)
+		if v > hmax {
+			hmax = v
+		}
+		if v < hmin {
+			hmin = v
+		}
 	}
 	if hmax == 0 {
 		hmax = 0
