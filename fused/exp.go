@@ -21,6 +21,11 @@ const (
 	// exp(710) overflows, so the clamp changes no result.
 	expLow  = -746
 	expHigh = 710
+	// expLoMax clamps the correction lo. Where hi is not clamped
+	// (|hi| < 2^11) the exact x − m = hi + lo has |lo| ≤ 2^-43, so the clamp
+	// changes nothing; where hi is clamped, lo is the rounding error of a
+	// huge x − m (up to 2^970) and must not leak into the result.
+	expLoMax = 0x1p-40
 )
 
 // Taylor coefficients 1/n!, n = 2..13, rounded from exact constants.
@@ -95,6 +100,12 @@ func expCore(hi, lo, kx float64) (y, yLo float64) {
 	}
 	if hi > expHigh {
 		hi = expHigh
+	}
+	if lo < -expLoMax {
+		lo = -expLoMax
+	}
+	if lo > expLoMax {
+		lo = expLoMax
 	}
 	t := math.FMA(hi, log2E, expShifter)
 	kf := float64(t - expShifter)

@@ -42,6 +42,7 @@ func twoSumV(a, b f64x8) (s, e f64x8) {
 func expVec2(hi, lo f64x8) (y, yLo f64x8) {
 	shifter := bc(expShifter)
 	hi = hi.Max(bc(expLow)).Min(bc(expHigh))
+	lo = lo.Max(bc(-expLoMax)).Min(bc(expLoMax))
 	kf := hi.MulAdd(bc(log2E), shifter).Sub(shifter)
 	rh := kf.MulAdd(bc(-ln2Hi), hi)
 	r := kf.MulAdd(bc(-ln2Lo), rh)
@@ -238,6 +239,7 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 		negm := bc(-m)
 		kb, km := k&^7, archsimd.Mask64x8FromBits(^(uint8(1) << (k & 7)))
 		shifter, low, high, l2e := bc(expShifter), bc(expLow), bc(expHigh), bc(log2E)
+		loMin, loMax := bc(-expLoMax), bc(expLoMax)
 		nl2hi, nl2lo, half, one := bc(-ln2Hi), bc(-ln2Lo), bc(0.5), bc(1)
 		c13, c12, c11, c10, c9, c8 := bc(ec13), bc(ec12), bc(ec11), bc(ec10), bc(ec9), bc(ec8)
 		c7, c6, c5, c4, c3, c2 := bc(ec7), bc(ec6), bc(ec5), bc(ec4), bc(ec3), bc(ec2)
@@ -255,6 +257,7 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 
 			// expVec2(dh, dl), written out.
 			hi := dh.Max(low).Min(high)
+			dl = dl.Max(loMin).Min(loMax)
 			kf := hi.MulAdd(l2e, shifter).Sub(shifter)
 			rh := kf.MulAdd(nl2hi, hi)
 			r := kf.MulAdd(nl2lo, rh)
