@@ -237,59 +237,70 @@ func FuzzAllImpls(f *testing.F) {
 	}
 	addByteSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c := Decode(data)
-		verr := c.Validate()
-		for _, im := range all {
-			r, p := callCase(im, &c)
-			if p != "" {
-				fail(t, p, &c, data)
-			}
-			switch {
-			case verr != nil && r.Err == "":
-				fail(t, fmt.Sprintf("%s accepted an invalid case (%v)", im.Name, verr), &c, data)
-			case verr == nil && r.Err != "":
-				fail(t, fmt.Sprintf("%s rejected a valid case: %s", im.Name, r.Err), &c, data)
-			case verr != nil:
-				continue
-			}
-			check := checkNaNRule
-			if promisesSemantics[im.Name] {
-				check = checkSemantics
-			}
-			if d := check(&c, &r); d != "" {
-				fail(t, im.Name+": "+d, &c, data)
-			}
-		}
-		if verr == nil {
-			roundTrip(t, &c, data)
-		}
-
-		b := DecodeBatch(data)
-		berr := b.Validate()
-		for _, im := range all {
-			loss, grad, err, p := callBatch(im, &b, false)
-			if p != "" {
-				fail(t, p, &c, data)
-			}
-			if (err != nil) != (berr != nil) {
-				fail(t, fmt.Sprintf("%s: Batch error %v, Validate %v", im.Name, err, berr), &c, data)
-			}
-			if err != nil {
-				continue
-			}
-			dLoss, dGrad, _, p := callBatch(im, &b, true)
-			if p != "" {
-				fail(t, p, &c, data)
-			}
-			if !sameResult(loss, grad, dLoss, dGrad) {
-				fail(t, fmt.Sprintf("%s: batch fast path (loss %v) differs from the driver (loss %v)\nbatch %+v\ngrad   %v\ndriver %v",
-					im.Name, loss, dLoss, b, grad, dGrad), &c, data)
-			}
-			if d := checkBatch(&b, loss, grad, promisesSemantics[im.Name]); d != "" {
-				fail(t, fmt.Sprintf("%s: %s\nbatch %+v", im.Name, d, b), &c, data)
-			}
+		if c, d := allImplsCase(all, data); d != "" {
+			fail(t, d, &c, data)
 		}
 	})
+}
+
+// allImplsCase is the body of FuzzAllImpls: it returns the decoded case and
+// a diagnostic ("" if every check passed).
+func allImplsCase(all []*impls.Impl, data []byte) (cases.Case, string) {
+	c := Decode(data)
+	verr := c.Validate()
+	for _, im := range all {
+		r, p := callCase(im, &c)
+		if p != "" {
+			return c, p
+		}
+		switch {
+		case verr != nil && r.Err == "":
+			return c, fmt.Sprintf("%s accepted an invalid case (%v)", im.Name, verr)
+		case verr == nil && r.Err != "":
+			return c, fmt.Sprintf("%s rejected a valid case: %s", im.Name, r.Err)
+		case verr != nil:
+			continue
+		}
+		check := checkNaNRule
+		if promisesSemantics[im.Name] {
+			check = checkSemantics
+		}
+		if d := check(&c, &r); d != "" {
+			return c, im.Name + ": " + d
+		}
+	}
+	if verr == nil {
+		if d := roundTrip(&c); d != "" {
+			return c, d
+		}
+	}
+
+	b := DecodeBatch(data)
+	berr := b.Validate()
+	for _, im := range all {
+		loss, grad, err, p := callBatch(im, &b, false)
+		if p != "" {
+			return c, p
+		}
+		if (err != nil) != (berr != nil) {
+			return c, fmt.Sprintf("%s: Batch error %v, Validate %v", im.Name, err, berr)
+		}
+		if err != nil {
+			continue
+		}
+		dLoss, dGrad, _, p := callBatch(im, &b, true)
+		if p != "" {
+			return c, p
+		}
+		if !sameResult(loss, grad, dLoss, dGrad) {
+			return c, fmt.Sprintf("%s: batch fast path (loss %v) differs from the driver (loss %v)\nbatch %+v\ngrad   %v\ndriver %v",
+				im.Name, loss, dLoss, b, grad, dGrad)
+		}
+		if d := checkBatch(&b, loss, grad, promisesSemantics[im.Name]); d != "" {
+			return c, fmt.Sprintf("%s: %s\nbatch %+v", im.Name, d, b)
+		}
+	}
+	return c, ""
 }
 
 // checkBatch checks a batch result: ignored positions have a zero
@@ -324,24 +335,24 @@ func checkBatch(b *cases.Batch, loss float64, grad []float64, full bool) string 
 
 // roundTrip checks that c survives the JSON-lines codec bit for bit (NaN
 // alike) and that the decoder reads it back as the only case of the line.
-func roundTrip(t *testing.T, c *cases.Case, data []byte) {
-	t.Helper()
+func roundTrip(c *cases.Case) string {
 	var buf bytes.Buffer
 	if err := cases.NewEncoder(&buf).Encode(c); err != nil {
-		fail(t, "Encode refused a valid case: "+err.Error(), c, data)
+		return "Encode refused a valid case: " + err.Error()
 	}
 	line := buf.String()
 	dec := cases.NewDecoder(&buf)
 	back, err := dec.Next()
 	if err != nil {
-		fail(t, fmt.Sprintf("decoding the encoded line %q: %v", line, err), c, data)
+		return fmt.Sprintf("decoding the encoded line %q: %v", line, err)
 	}
 	if !sameCase(&back, c) || back.ID != c.ID || back.Family != c.Family {
-		fail(t, fmt.Sprintf("round trip through %q gave %+v", line, back), c, data)
+		return fmt.Sprintf("round trip through %q gave %+v", line, back)
 	}
 	if _, err := dec.Next(); err != io.EOF {
-		fail(t, fmt.Sprintf("after the one line of %q: %v, want io.EOF", line, err), c, data)
+		return fmt.Sprintf("after the one line of %q: %v, want io.EOF", line, err)
 	}
+	return ""
 }
 
 // maxEvalC bounds the C of decoded JSON cases that FuzzJSONLines
@@ -390,7 +401,9 @@ func FuzzJSONLines(f *testing.F) {
 			if verr := c.Validate(); verr != nil {
 				t.Fatalf("decoder returned an invalid case (%v): %+v\ninput %q", verr, c, data)
 			}
-			roundTrip(t, &c, data)
+			if d := roundTrip(&c); d != "" {
+				fail(t, d, &c, data)
+			}
 			if c.C() > maxEvalC {
 				continue
 			}
