@@ -53,6 +53,7 @@ const (
 type config struct {
 	bounds64, bounds32 Bounds
 	seed               int64
+	seedSet            bool
 	tests              int
 	maxShrinks         int
 	ref                *impls.Impl
@@ -72,7 +73,7 @@ func WithBounds(b64, b32 Bounds) Option {
 
 // Seed fixes the seed (default DefaultSeed, or the environment variable
 // PROPS_SEED: a number, or "random" for a seed from the clock).
-func Seed(seed int64) Option { return func(c *config) { c.seed = seed } }
+func Seed(seed int64) Option { return func(c *config) { c.seed, c.seedSet = seed, true } }
 
 // Tests sets the number of random cases each property draws after its
 // corpus (default DefaultTests; ShortTests under Check with -short).
@@ -205,13 +206,17 @@ func newConfig(im *impls.Impl, opts []Option) *config {
 	cfg := &config{
 		bounds64:   Standard,
 		bounds32:   Standard,
-		seed:       envSeed(),
 		tests:      testsUnset,
 		maxShrinks: 200,
 		maxC:       64,
 	}
 	for _, o := range opts {
 		o(cfg)
+	}
+	if !cfg.seedSet {
+		// PROPS_SEED is read only when the caller does not fix the seed, so a
+		// malformed value cannot stop a program that passes Seed (the CLI).
+		cfg.seed = envSeed()
 	}
 	if cfg.ref == nil {
 		cfg.ref = impls.Reference()
