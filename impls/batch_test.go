@@ -165,3 +165,20 @@ func TestMissingDTypeIsAnError(t *testing.T) {
 		t.Errorf("float32 batch on a float64-only implementation: no error")
 	}
 }
+
+func TestPanicsBecomeErrors(t *testing.T) {
+	// A user's function that panics must not take a stream of cases down.
+	boom := func(dst, x, h []float64) float64 { panic("boom") }
+	im := &Impl{Name: "boom", F64: boom}
+	c := &cases.Case{ID: "x", DType: cases.Float64, Logits: []float64{1, 2}, H: []float64{0, 1}, Label: 1}
+	if r := im.Case(c); r.Err == "" || r.ID != "x" {
+		t.Errorf("Case = %+v, want an error result with id x", r)
+	}
+	b := batchFixture(cases.Valid, true, 1)
+	if _, _, err := im.Batch(b); err == nil {
+		t.Errorf("Batch: no error from a panicking implementation")
+	}
+	if _, _, err := im.DriverBatch(b); err == nil {
+		t.Errorf("DriverBatch: no error from a panicking implementation")
+	}
+}

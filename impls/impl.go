@@ -44,9 +44,15 @@ type Impl struct {
 }
 
 // Case evaluates one case. An invalid case gives a Result with Err set; the
-// implementation is not called.
-func (im *Impl) Case(c *cases.Case) cases.Result {
-	r := cases.Result{ID: c.ID}
+// implementation is not called. A panic inside the implementation (a user's
+// function, say) is recovered into Err, so that a stream of cases goes on.
+func (im *Impl) Case(c *cases.Case) (r cases.Result) {
+	r = cases.Result{ID: c.ID}
+	defer func() {
+		if p := recover(); p != nil {
+			r = cases.Result{ID: c.ID, Err: fmt.Sprintf("%s panicked: %v", im.Name, p)}
+		}
+	}()
 	if err := c.Validate(); err != nil {
 		r.Err = err.Error()
 		return r
@@ -94,8 +100,10 @@ func widen[T Float](v []T) []float64 {
 
 // Batch evaluates a batch with the implementation's fast path if it has one,
 // else with the shared driver. It returns the loss and the gradient in
-// Caffe's layout, widened to float64.
-func (im *Impl) Batch(b *cases.Batch) (float64, []float64, error) {
+// Caffe's layout, widened to float64. A panic inside the implementation is
+// returned as an error.
+func (im *Impl) Batch(b *cases.Batch) (loss float64, grad []float64, err error) {
+	defer recoverInto(im, &err)
 	if err := b.Validate(); err != nil {
 		return 0, nil, err
 	}
@@ -113,7 +121,8 @@ func (im *Impl) Batch(b *cases.Batch) (float64, []float64, error) {
 
 // DriverBatch evaluates a batch with the shared driver, ignoring any fast
 // path: the semantics every fast path must reproduce bit for bit.
-func (im *Impl) DriverBatch(b *cases.Batch) (float64, []float64, error) {
+func (im *Impl) DriverBatch(b *cases.Batch) (loss float64, grad []float64, err error) {
+	defer recoverInto(im, &err)
 	if err := b.Validate(); err != nil {
 		return 0, nil, err
 	}
@@ -150,4 +159,10 @@ func runDriver[T Float](f Func[T], b *cases.Batch) (float64, []float64, error) {
 	dst := make([]T, len(b.Logits))
 	loss := RunBatch(f, dst, convert[T](b.Logits), b.Labels, convert[T](b.H), b)
 	return float64(loss), widen(dst), nil
+}
+
+func recoverInto(im *Impl, err *error) {
+	if p := recover(); p != nil {
+		*err = fmt.Errorf("%s panicked: %v", im.Name, p)
+	}
 }
