@@ -62,12 +62,13 @@ gate-update:
 build-fast:
 	GOEXPERIMENT=simd $(GO) build -o infogain ./cmd/infogain
 
-## fuzz: each fuzz target in turn for FUZZTIME (go test -fuzz takes one target at a time)
-FUZZ_TARGETS ?= ./fuzz:FuzzDiff64 ./fuzz:FuzzDiff32 ./fuzz:FuzzIdentityH ./fuzz:FuzzAllImpls ./fuzz:FuzzJSONLines ./cases:FuzzDecode ./cases:FuzzDecodeBatch
+## fuzz: every fuzz target in turn for FUZZTIME (go test -fuzz takes one target at a time):
+## fuzz/fuzz.sh runs the ./fuzz targets, then the codec's own, then the SIMD-vs-Go target of fused
 fuzz:
-	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t##*:}; \
-	  echo "== $$pkg $$name ($(FUZZTIME))"; \
-	  $(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME); done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) ./fuzz/fuzz.sh
+	$(GO) test ./cases -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cases -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
+	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -fuzz '^FuzzSIMDMatchesGo$$' -fuzztime $(FUZZTIME)
 
 ## props-full: the property battery at 5000 cases per property, many-classes included
 props-full:
