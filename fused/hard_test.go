@@ -37,6 +37,13 @@ var hardCases = []struct {
 	{[]float64{1e300, -1e300, 0}, []float64{1e-300, 1e-300, 1e-300}, "width 2e300: halved differences, tiny h"},
 	{[]float64{0, -1e-300}, []float64{1, 1}, "differences far below ulp(1): p = 1/2 each to 2^-996"},
 	{[]float64{5, 5, 5, 5, 5, 5, 5, 5, 5}, []float64{1, 0, 0, 0, 0, 0, 0, 0, 0}, "nine ties: the max lane and a padded tail block"},
+	{[]float64{0, -1e300, -1e300}, []float64{1, -1e10, 1e10}, "issue 4 F2: terms h_j(m − x_j) ≈ 2^1030 overflow and cancel: loss 0, not NaN"},
+	{[]float64{1e300, 0, 0}, []float64{-1e10, 1e10, 1}, "issue 4 F2 variant: the exact loss −1e310 overflows to −Inf"},
+	{[]float64{10387.011764705883, 10387.011764705883, 10012, 9612.988235294117}, []float64{4.180206861467748e+121, 0, 0, 0}, "issue 4 F7: p_3 underflows on a wide row, p_3·S = 1.47e-215 does not"},
+	{[]float64{9254.866780898059, 10012, 10012, 10012}, []float64{0, 1.7976931348623157e+308, 0, 0}, "F7 with S = MaxFloat64: p_0·S = 3e-22 from p_0 ≈ 2^-1095"},
+	{[]float64{4.440433363917715e+304, -1e300, -1e300}, []float64{1.6291594034689736e+308, 2.37e-322, 0}, "issue 4 F6: a subnormal h_j next to a huge one carries the whole loss 1.05e-17"},
+	{[]float64{10012, 1.070912188235294e+06}, []float64{2.37e-322, 1.7976931348623157e+308}, "F6: loss 2.5e-316 from a subnormal h_j, S − h_1 subnormal"},
+	{[]float64{math.Inf(-1), 64, 0, 0, -0.25, 0}, []float64{6.409690556097303e-10, 12, -3.396177326406364e+38, 0, 0, 3.396177326406364e+38}, "issue 4 F9: S = 12 + 6.4e-10 after ±3.4e38 cancel; S − h_1 must keep 6.4e-10"},
 }
 
 // TestHardCases checks hardCases in float64 (and float32 where the values

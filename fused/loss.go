@@ -75,6 +75,11 @@ const fastLimit = 0x1p1000
 // then normal (e^-708.4 is not), so p_j·S never loses bits to underflow.
 const subnormalWidth = 700
 
+// tinyH is the least max |h_j| of slow64: below it
+// the products h_j·(x_j − m) could be subnormal and lose bits (exact64
+// takes such rows).
+const tinyH = 0x1p-500
+
 func loss64(dst, x, h []float64) float64 {
 	n := float64(len(x))
 	sc := scanRow64(x, h)
@@ -87,7 +92,7 @@ func loss64(dst, x, h []float64) float64 {
 	sHi, sLo, pHi, pLo := expRow64(dst, x, h, sc.m, k)
 	inv := inv1p(sHi, sLo)
 	gradRow64(dst, h, inv, sc.sHi, sc.sLo)
-	dst[k] = gradMax(h[k], inv, sHi, sLo, sc.sHi, sc.sLo, 1)
+	dst[k] = gradMax(h[k], inv, sHi, sLo, sc.sHi, sc.sLo)
 	lgHi, lgLo := log1pDD(sHi, sLo)
 	return combineLoss(lgHi, lgLo, sc.sHi, sc.sLo, pHi, pLo, 1)
 }
@@ -126,22 +131,22 @@ func inv1p(sHi, sLo float64) (inv float64) {
 
 // gradMax returns g_k for the max class: p_k = 1/(1+s) = inv, the
 // complement q_k = s/(1+s) = s·inv, and (S − h_k) from the double word S.
-// σ is the power-of-two scale of h and S (1 on the fast path).
-func gradMax(hk, inv, sHi, sLo, bigSHi, bigSLo, sigma float64) float64 {
+func gradMax(hk, inv, sHi, sLo, bigSHi, bigSLo float64) float64 {
 	qk := math.FMA(sHi, inv, float64(sLo*inv))
-	hs := float64(hk * sigma)
-	t := float64(float64(bigSHi-hs) + bigSLo)
-	return float64(math.FMA(inv, t, -float64(hs*qk)) / sigma)
+	t := float64(float64(bigSHi-hk) + bigSLo)
+	return math.FMA(inv, t, -float64(hk*qk))
 }
 
-// slow64 is the general scalar path: non-finite logits, and inputs whose
+// slow64 is the general scalar path for h ≥ 0 of moderate size (see the
+// dispatch to exact64 below): non-finite logits, and rows whose
 // intermediates could overflow or underflow, rescaled by powers of two
-// (exact): x − m is formed halved (τ = 1/2) when it could overflow; h and S
-// are scaled by σ = 2^-64 when they are huge; when some exp(x_j − m) could
-// be subnormal (width > 700) every e_j is kept as e'_j = e_j·ρ, ρ = 2^600,
-// so that p_j·S keeps full precision where p_j underflows but p_j·S does
-// not. The loss is accumulated in units of τ·σ and scaled back once at the
-// end, so it overflows only when the exact value does.
+// (exact): x − m is formed halved (τ = 1/2) when it could overflow; when
+// some exp(x_j − m) could be subnormal (width > 700) every e_j is kept as
+// e'_j = e_j·ρ, ρ = 2^600, so that p_j·S keeps full precision where p_j
+// underflows but p_j·S does not (S ≤ 2^400 there, so p_j·S below the
+// range of e'_j is below the subnormals). The loss is accumulated in units
+// of τ and scaled back once at the end. With h ≥ 0 every term of L is
+// non-negative, so a term that overflows makes the exact loss overflow too.
 func slow64(dst, x, h []float64) float64 {
 	m, k := math.Inf(-1), -1
 	xmin := math.Inf(1)
@@ -159,7 +164,7 @@ func slow64(dst, x, h []float64) float64 {
 	if k < 0 {
 		return fillNaN(dst)
 	}
-	tau, sigma, rhoExp := 1.0, 1.0, 0.0
+	tau, rhoExp := 1.0, 0.0
 	width := float64(m - xmin)
 	if !(width <= fastLimit) {
 		tau = 0.5
@@ -168,28 +173,31 @@ func slow64(dst, x, h []float64) float64 {
 		rhoExp = 600
 	}
 	rho := math.Ldexp(1, int(rhoExp))
-	hmax := 0.0
+	hmax, signed := 0.0, false
 	for _, v := range h {
 		hmax = math.Max(hmax, math.Abs(v))
+		signed = signed || !(v >= 0)
 	}
-	if !(hmax*float64(len(h)) <= fastLimit) {
-		sigma = 0x1p-64
+	// The rows power-of-two rescaling does not serve go to exact64: signed
+	// h (S and P may cancel, terms of P may overflow and cancel, S − h_j
+	// may need more than a double word), h so large that S could overflow
+	// (scaling h down would flush its subnormal entries), h so small that
+	// its products are subnormal, and wide rows with S > 2^400 (p_j·S
+	// needs p_j below the range of e'_j).
+	hn := float64(hmax * float64(len(h)))
+	if signed || !(hn <= fastLimit) || (hmax != 0 && hmax < tinyH) ||
+		(rhoExp != 0 && !(hn <= 0x1p400)) {
+		return exact64(dst, x, h)
 	}
 	var sHi, sLo, SHi, SLo, pHi, pLo float64
-	posInf, negInf := false, false
+	posInf := false
 	for j, v := range x {
-		hs := float64(h[j] * sigma)
 		var e float64
-		SHi, e = twoSum(SHi, hs)
+		SHi, e = twoSum(SHi, h[j])
 		SLo = float64(SLo + e)
 		if v == math.Inf(-1) {
 			dst[j] = 0
-			switch {
-			case h[j] > 0:
-				posInf = true
-			case h[j] < 0:
-				negInf = true
-			}
+			posInf = posInf || h[j] > 0
 			continue
 		}
 		dh, dl := twoSum(float64(v*tau), float64(-m*tau))
@@ -205,15 +213,12 @@ func slow64(dst, x, h []float64) float64 {
 			sHi, e = twoSum(sHi, ex)
 			sLo = float64(sLo + float64(e+exLo))
 		}
-		ph := float64(hs * dh)
-		pl := float64(math.FMA(hs, dh, -ph) + float64(hs*dl))
+		ph := float64(h[j] * dh)
+		pl := float64(math.FMA(h[j], dh, -ph) + float64(h[j]*dl))
 		if math.IsInf(ph, 0) {
-			// −ph is the loss term, and it overflows with the exact one.
-			if ph < 0 {
-				posInf = true
-			} else {
-				negInf = true
-			}
+			// −ph ≥ 0 is a term of the loss, and it overflows with the
+			// exact one.
+			posInf = true
 			continue
 		}
 		pHi, e = twoSum(pHi, ph)
@@ -230,7 +235,7 @@ func slow64(dst, x, h []float64) float64 {
 	if !tiny {
 		inv = inv1p(sHi, sLo)
 	}
-	unscale := float64(1 / rho / sigma)
+	unscale := float64(1 / rho)
 	for j := range dst {
 		if dst[j] == 0 {
 			dst[j] = -h[j]
@@ -243,24 +248,14 @@ func slow64(dst, x, h []float64) float64 {
 		} else {
 			qs = float64(rho - a)
 		}
-		hs := float64(h[j] * sigma)
-		t := float64(float64(SHi-hs) + SLo)
-		if math.Abs(t) <= 0x1p400 && math.Abs(hs) <= 0x1p400 || rhoExp == 0 {
-			dst[j] = float64(math.FMA(a, t, -float64(hs*qs)) * unscale)
-			continue
-		}
-		p, q := float64(a/rho), float64(qs/rho)
-		dst[j] = float64(math.FMA(p, t, -float64(hs*q)) / sigma)
+		// |S − h_j| ≤ S ≤ 2^1000 (2^400 when ρ ≠ 1): no overflow.
+		t := float64(float64(SHi-h[j]) + SLo)
+		dst[j] = float64(math.FMA(a, t, -float64(h[j]*qs)) * unscale)
 	}
-	switch {
-	case posInf && negInf:
-		return math.NaN()
-	case posInf:
+	if posInf {
 		return math.Inf(1)
-	case negInf:
-		return math.Inf(-1)
 	}
-	// In units of κ = τ·σ: T = S·lg·τ, L = (T − P)/κ.
+	// In units of τ: T = S·lg·τ, L = (T − P)/τ.
 	var lgHi, lgLo float64
 	f := tau
 	if tiny {
@@ -270,7 +265,7 @@ func slow64(dst, x, h []float64) float64 {
 		lgHi, lgLo = log1pDD(sHi, sLo)
 	}
 	l := combineLoss(lgHi, lgLo, SHi, SLo, pHi, pLo, f)
-	return float64(float64(l/tau) / sigma)
+	return float64(l / tau)
 }
 
 func fillNaN[T float32 | float64](dst []T) T {

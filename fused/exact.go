@@ -1,0 +1,149 @@
+package fused
+
+import (
+	"math"
+	"math/big"
+)
+
+// exactPrec is the precision of the exact accumulators of exact64: a sum of
+// products h_j·d_j spans at most 2^2066 (|h_j| < 2^1024, |d_j| < 2^1025,
+// C ≤ 2^17) down to 2^-2148 (two least subnormals), so 4400 bits hold every
+// sum, difference and product below exactly.
+const exactPrec = 4400
+
+// exactRho is the scale of the e_j in exact64: e'_j = e_j·2^1000, so that
+// p_j·(S − h_j) keeps full precision down to e_j = 2^-2075 (the largest
+// s' = Σ e'_j stays below 2^1018 for C ≤ 2^17).
+const exactRho = 1000
+
+// exact64 is the path for the rows no power-of-two rescaling of slow64
+// serves: signed h (S and P = Σ h_j (x_j − m) may cancel, a term
+// h_j·(x_j − m) may overflow while the sum does not, S − h_j may need more
+// than a double word), h so large that scaling it down loses its subnormal
+// entries, h so small that its products are subnormal, and wide rows with
+// large h (p_j underflows while p_j·S does not). S and P are accumulated
+// exactly in big.Float; the loss S·log1p(s) − P and each g_j =
+// p_j·(S − h_j) − h_j·q_j are formed exactly from them, from the double
+// word log1p(s) and from p_j and q_j (a few ulps each), and rounded once by
+// Float64, which overflows or underflows only where the exact value does.
+// It is slow (hundreds of ns per element) and reached only by such rows.
+func exact64(dst, x, h []float64) float64 {
+	m, k := math.Inf(-1), -1
+	for j, v := range x {
+		if v != v || v == math.Inf(1) {
+			return fillNaN(dst)
+		}
+		if v > m {
+			m, k = v, j
+		}
+	}
+	if k < 0 {
+		return fillNaN(dst)
+	}
+	for _, v := range h {
+		if v-v != 0 { // invalid input (Validate rejects it); big.Float would panic
+			return fillNaN(dst)
+		}
+	}
+	newF := func() *big.Float { return new(big.Float).SetPrec(exactPrec) }
+	bigS, bigP, t, u := newF(), newF(), newF(), newF()
+	// x − m may overflow: form it halved (τ = 1/2) when some x_j is far
+	// below m; dh + dl = τ(x_j − m) exactly.
+	tau := 1.0
+	for _, v := range x {
+		if v != math.Inf(-1) && !(float64(m-v) <= fastLimit) {
+			tau = 0.5
+			break
+		}
+	}
+	var sHi, sLo float64
+	posInf, negInf := false, false
+	for j, v := range x {
+		bigS.Add(bigS, t.SetFloat64(h[j]))
+		if v == math.Inf(-1) {
+			dst[j] = 0
+			switch {
+			case h[j] > 0:
+				posInf = true
+			case h[j] < 0:
+				negInf = true
+			}
+			continue
+		}
+		dh, dl := twoSum(float64(v*tau), float64(-m*tau))
+		var ex, exLo float64
+		switch {
+		case tau == 1:
+			ex, exLo = expCore(dh, dl, exactRho)
+		case dh >= -800:
+			ex, exLo = expCore(2*dh, 2*dl, exactRho)
+		}
+		dst[j] = ex
+		if j != k {
+			var e float64
+			sHi, e = twoSum(sHi, ex)
+			sLo = float64(sLo + float64(e+exLo))
+		}
+		if h[j] != 0 {
+			// P += h_j·(dh + dl)/τ, exactly.
+			t.SetFloat64(h[j])
+			bigP.Add(bigP, u.Mul(t, u.SetFloat64(dh)))
+			bigP.Add(bigP, u.Mul(t, u.SetFloat64(dl)))
+		}
+	}
+	if tau != 1 {
+		bigP.SetMantExp(bigP, 1)
+	}
+	// s = s'·2^-1000: below 2^-368, 1 + s = 1 and log1p(s) = s to 2^-368.
+	tiny := sHi < 0x1p-368*0x1p1000
+	inv := 1.0
+	if !tiny {
+		inv = inv1p(float64(sHi*0x1p-1000), float64(sLo*0x1p-1000))
+	}
+	pj, qj := newF(), newF()
+	for j := range dst {
+		if dst[j] == 0 {
+			dst[j] = -h[j] // p_j = 0 (to below 2^-2075), q_j = 1
+			continue
+		}
+		a := float64(dst[j] * inv) // p_j·2^1000
+		pj.SetFloat64(a).SetMantExp(pj, -exactRho)
+		if j == k {
+			// q_k = s/(1+s) = s'·inv·2^-1000
+			qj.SetFloat64(math.FMA(sHi, inv, float64(sLo*inv))).SetMantExp(qj, -exactRho)
+		} else {
+			// p_j ≤ 1/2: 1 − p_j loses nothing to cancellation.
+			qj.SetFloat64(float64(1 - float64(a*0x1p-1000)))
+		}
+		t.Sub(bigS, u.SetFloat64(h[j])) // S − h_j
+		t.Mul(t, pj)
+		u.Mul(u, qj) // h_j·q_j
+		t.Sub(t, u)
+		dst[j], _ = t.Float64()
+	}
+	switch {
+	case posInf && negInf:
+		return math.NaN()
+	case posInf:
+		return math.Inf(1)
+	case negInf:
+		return math.Inf(-1)
+	}
+	// L = S·log1p(s) − P.
+	var lgHi, lgLo float64
+	lgScale := 0
+	if tiny {
+		lgHi, lgLo, lgScale = sHi, sLo, -exactRho
+	} else {
+		lgHi, lgLo = log1pDD(float64(sHi*0x1p-1000), float64(sLo*0x1p-1000))
+	}
+	t.SetFloat64(lgHi)
+	t.Add(t, u.SetFloat64(lgLo))
+	if lgScale != 0 {
+		t.SetMantExp(t, lgScale)
+	}
+	t.Mul(t, bigS)
+	t.Sub(t, bigP)
+	l, _ := t.Float64()
+	return l
+}
