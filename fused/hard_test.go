@@ -44,6 +44,10 @@ var hardCases = []struct {
 	{[]float64{4.440433363917715e+304, -1e300, -1e300}, []float64{1.6291594034689736e+308, 2.37e-322, 0}, "issue 4 F6: a subnormal h_j next to a huge one carries the whole loss 1.05e-17"},
 	{[]float64{10012, 1.070912188235294e+06}, []float64{2.37e-322, 1.7976931348623157e+308}, "F6: loss 2.5e-316 from a subnormal h_j, S − h_1 subnormal"},
 	{[]float64{math.Inf(-1), 64, 0, 0, -0.25, 0}, []float64{6.409690556097303e-10, 12, -3.396177326406364e+38, 0, 0, 3.396177326406364e+38}, "issue 4 F9: S = 12 + 6.4e-10 after ±3.4e38 cancel; S − h_1 must keep 6.4e-10"},
+	{[]float64{1.649267451664e+12, 1.6492674516640078e+12, 1.6492674516640159e+12, 1.64926745166404e+12, 1.6492674516640615e+12, 1.6492674516640696e+12, 1.6492674516640933e+12, 1.6492674516641018e+12, 1.6492674516641238e+12, 1.6492674516641475e+12, 1.6492674516641694e+12, 1.6492674516641914e+12, 1.649267451664215e+12}, []float64{1.73e-322, 3.46e-322, 5.2e-322, 1.003e-321, 1.25e-321, 1.685e-321, 1.93e-321, 2.204e-321, 0, 0, 0, 0, 0}, "issue 4 F8: subnormal h on the fast path: products h_j(x_j − m) lose bits, loss 3 ulps off"},
+	{[]float64{0, 100, 0, 0}, []float64{1e-9, 12, -1e30, 1e30}, "signed S cancelling on the fast path (finite logits): p_1 ≈ 1, S − h_1 = 1e-9 must survive"},
+	{[]float64{13.75, float64(float32(2.031312e20)), 12, 12}, []float64{float64(float32(-3.0838087e38)), 12, float64(float32(3.0838087e38)), 0}, "issue 4 F5: float32 P and S cancel, exact loss 5.4e38 overflows float32 to +Inf, not 0"},
+	{[]float64{0, 12, float64(float32(7.7488404e+14)), 12, 12}, []float64{float64(float32(-3.3961773e+38)), float64(float32(4.42539e-39)), 12, float64(float32(3.3961773e+38)), 0}, "issue 4 F9 (float32): S − h_2 = 4.4e-39 after ±3.4e38 cancel"},
 }
 
 // TestHardCases checks hardCases in float64 (and float32 where the values

@@ -75,17 +75,24 @@ const fastLimit = 0x1p1000
 // then normal (e^-708.4 is not), so p_j·S never loses bits to underflow.
 const subnormalWidth = 700
 
-// tinyH is the least max |h_j| of slow64: below it
+// tinyH is the least max |h_j| of the fast path and of slow64: below it
 // the products h_j·(x_j − m) could be subnormal and lose bits (exact64
 // takes such rows).
 const tinyH = 0x1p-500
+
+// cancelS detects a cancelling signed S: when |S| < max|h_j|·cancelS, the
+// double word S (TwoSum on each element, plain sum of the errors) is not
+// accurate enough for S − h_j, and the row goes to exact64. For h ≥ 0,
+// S ≥ max h never triggers it.
+const cancelS = 0x1p-30
 
 func loss64(dst, x, h []float64) float64 {
 	n := float64(len(x))
 	sc := scanRow64(x, h)
 	width := float64(sc.m - sc.xmin)
 	if sc.nf != 0 || !(width <= subnormalWidth) || !(sc.hmax*n <= fastLimit) ||
-		!(float64(sc.hmax*width)*n <= fastLimit) {
+		!(float64(sc.hmax*width)*n <= fastLimit) || (sc.hmax < tinyH && sc.hmax != 0) ||
+		!(math.Abs(sc.sHi) >= sc.hmax*cancelS) {
 		return slow64(dst, x, h)
 	}
 	k := firstIndex64(x, sc.m)
@@ -292,8 +299,15 @@ func loss32(dst, x, h []float32) float32 {
 	hmax, hmin := hRange32(h)
 	jmax := firstIndex32(h, hmax)
 	signed := hmin < 0 || jmax < 0
+	var sHi, sLo float64
 	if signed {
 		jmax = -1
+		// A cancelling S needs more than a double word: exact64 (through
+		// slow32) takes the row.
+		sHi, sLo = sumDD32(h)
+		if !(math.Abs(sHi) >= math.Max(float64(hmax), -float64(hmin))*cancelS) {
+			return slow32(dst, x, h)
+		}
 	}
 	// e_j in float64 between passes 2 and 3: on the stack for short rows.
 	var small [smallRow]float64
@@ -310,10 +324,7 @@ func loss32(dst, x, h []float32) float32 {
 	}
 	sc := expRow32(e, x, h, m, k, jmax)
 	s, p := sc.s, sc.p
-	var sHi, sLo float64
-	if signed {
-		sHi, sLo = sumDD32(h)
-	} else {
+	if !signed {
 		sHi, sLo = twoSum(float64(hmax), sc.r)
 	}
 	inv := float64(1 / float64(1+s))
