@@ -9,7 +9,8 @@
 // lengths are programmer errors and panic with messages prefixed "fused: ".
 // Loss and BatchLoss are safe for concurrent use; their only allocations are
 // pooled scratch buffers (float32 rows of more than 32 classes, strided
-// batches), reused from call to call.
+// batches), reused from call to call, except on the rare rows that take the
+// exact path (see Loss), which allocate their big.Float sums.
 //
 // With GOEXPERIMENT=simd on amd64 the element loops run on 8-lane AVX-512F
 // vectors when the CPU has them (checked at run time); the results are bit

@@ -16,6 +16,11 @@ const exactPrec = 4400
 // s' = Σ e'_j stays below 2^1018 for C ≤ 2^17).
 const exactRho = 1000
 
+// exactRhoLow is the scale of the e_j that e'_j holds with less than full
+// precision (e_j < 2^-2022): p_j·(S − h_j) still matters down to
+// e_j ≈ 2^-2117 (|S − h_j| < 2^1042).
+const exactRhoLow = 2000
+
 // exact64 is the path for the rows no power-of-two rescaling of slow64
 // serves: signed h (S and P = Σ h_j (x_j − m) may cancel, a term
 // h_j·(x_j − m) may overflow while the sum does not, S − h_j may need more
@@ -71,13 +76,7 @@ func exact64(dst, x, h []float64) float64 {
 			continue
 		}
 		dh, dl := twoSum(float64(v*tau), float64(-m*tau))
-		var ex, exLo float64
-		switch {
-		case tau == 1:
-			ex, exLo = expCore(dh, dl, exactRho)
-		case dh >= -800:
-			ex, exLo = expCore(2*dh, 2*dl, exactRho)
-		}
+		ex, exLo := expScaled(dh, dl, tau, exactRho)
 		dst[j] = ex
 		if j != k {
 			var e float64
@@ -95,25 +94,57 @@ func exact64(dst, x, h []float64) float64 {
 		bigP.SetMantExp(bigP, 1)
 	}
 	// s = s'·2^-1000: below 2^-368, 1 + s = 1 and log1p(s) = s to 2^-368.
-	tiny := sHi < 0x1p-368*0x1p1000
+	// s' = s·2^sScale. Below 2^-2000, s' = s·2^1000 may have lost bits
+	// to underflow: s is summed again at 2^2000 (every e_j ≤ s is then
+	// below 2^-2000, and e_j·2^2000 below 1).
+	sScale := exactRho
+	if sHi < 0x1p-1000 {
+		sHi, sLo, sScale = 0, 0, exactRhoLow
+		for j, v := range x {
+			if j == k || v == math.Inf(-1) {
+				continue
+			}
+			dh, dl := twoSum(float64(v*tau), float64(-m*tau))
+			ex, exLo := expScaled(dh, dl, tau, exactRhoLow)
+			var e float64
+			sHi, e = twoSum(sHi, ex)
+			sLo = float64(sLo + float64(e+exLo))
+		}
+	}
+	// Below 2^-368, 1 + s = 1 and log1p(s) = s to 2^-368.
+	tiny := sHi < math.Ldexp(0x1p-368, sScale)
 	inv := 1.0
 	if !tiny {
-		inv = inv1p(float64(sHi*0x1p-1000), float64(sLo*0x1p-1000))
+		inv = inv1p(math.Ldexp(sHi, -sScale), math.Ldexp(sLo, -sScale))
 	}
 	pj, qj := newF(), newF()
 	for j := range dst {
-		if dst[j] == 0 {
-			dst[j] = -h[j] // p_j = 0 (to below 2^-2075), q_j = 1
+		if x[j] == math.Inf(-1) {
+			dst[j] = -h[j] // p_j = 0, q_j = 1
 			continue
 		}
-		a := float64(dst[j] * inv) // p_j·2^1000
-		pj.SetFloat64(a).SetMantExp(pj, -exactRho)
+		e, scale := dst[j], exactRho
+		if e < 0x1p-1022 {
+			// e'_j lost bits to underflow: redo e_j at 2^2000 (full
+			// precision down to e_j = 2^-3022; below 2^-2117,
+			// p_j·|S − h_j| < 2^-1075 anyway).
+			e, scale = 0, exactRhoLow
+			dh, dl := twoSum(float64(x[j]*tau), float64(-m*tau))
+			e, _ = expScaled(dh, dl, tau, exactRhoLow)
+			if e == 0 {
+				dst[j] = -h[j] // p_j = 0 to below 2^-3074, q_j = 1
+				continue
+			}
+		}
+		a := float64(e * inv) // p_j·2^scale
+		pj.SetFloat64(a).SetMantExp(pj, -scale)
 		if j == k {
-			// q_k = s/(1+s) = s'·inv·2^-1000
-			qj.SetFloat64(math.FMA(sHi, inv, float64(sLo*inv))).SetMantExp(qj, -exactRho)
+			// q_k = s/(1+s) = s'·inv·2^-sScale (e'_k = 2^1000 is never
+			// small)
+			qj.SetFloat64(math.FMA(sHi, inv, float64(sLo*inv))).SetMantExp(qj, -sScale)
 		} else {
 			// p_j ≤ 1/2: 1 − p_j loses nothing to cancellation.
-			qj.SetFloat64(float64(1 - float64(a*0x1p-1000)))
+			qj.SetFloat64(float64(1 - math.Ldexp(a, -scale)))
 		}
 		t.Sub(bigS, u.SetFloat64(h[j])) // S − h_j
 		t.Mul(t, pj)
@@ -133,9 +164,9 @@ func exact64(dst, x, h []float64) float64 {
 	var lgHi, lgLo float64
 	lgScale := 0
 	if tiny {
-		lgHi, lgLo, lgScale = sHi, sLo, -exactRho
+		lgHi, lgLo, lgScale = sHi, sLo, -sScale
 	} else {
-		lgHi, lgLo = log1pDD(float64(sHi*0x1p-1000), float64(sLo*0x1p-1000))
+		lgHi, lgLo = log1pDD(math.Ldexp(sHi, -sScale), math.Ldexp(sLo, -sScale))
 	}
 	t.SetFloat64(lgHi)
 	t.Add(t, u.SetFloat64(lgLo))
@@ -146,4 +177,16 @@ func exact64(dst, x, h []float64) float64 {
 	t.Sub(t, bigP)
 	l, _ := t.Float64()
 	return l
+}
+
+// expScaled returns exp(d)·2^kx and its low word for d = (dh + dl)/τ
+// (τ = 1 or 1/2, see exact64); 0 for a halved d below −1600.
+func expScaled(dh, dl, tau, kx float64) (e, eLo float64) {
+	switch {
+	case tau == 1:
+		return expCore(dh, dl, kx)
+	case dh >= -800:
+		return expCore(2*dh, 2*dl, kx)
+	}
+	return 0, 0
 }

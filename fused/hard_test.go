@@ -41,6 +41,8 @@ var hardCases = []struct {
 	{[]float64{1e300, 0, 0}, []float64{-1e10, 1e10, 1}, "issue 4 F2 variant: the exact loss −1e310 overflows to −Inf"},
 	{[]float64{10387.011764705883, 10387.011764705883, 10012, 9612.988235294117}, []float64{4.180206861467748e+121, 0, 0, 0}, "issue 4 F7: p_3 underflows on a wide row, p_3·S = 1.47e-215 does not"},
 	{[]float64{9254.866780898059, 10012, 10012, 10012}, []float64{0, 1.7976931348623157e+308, 0, 0}, "F7 with S = MaxFloat64: p_0·S = 3e-22 from p_0 ≈ 2^-1095"},
+	{[]float64{-1e300, 1.6291593934689736e+308, -1e300}, []float64{2, 0.25, 0.25}, "h ≥ 0, halved differences: the sum τ·P overflows (each term does not), loss +Inf, not NaN"},
+	{[]float64{0, -1410}, []float64{1e308, 0}, "p_1 = e^-1410 ≈ 2^-2034: e_1·2^1000 is subnormal, p_1·S ≈ 2^-1011 is not"},
 	{[]float64{4.440433363917715e+304, -1e300, -1e300}, []float64{1.6291594034689736e+308, 2.37e-322, 0}, "issue 4 F6: a subnormal h_j next to a huge one carries the whole loss 1.05e-17"},
 	{[]float64{10012, 1.070912188235294e+06}, []float64{2.37e-322, 1.7976931348623157e+308}, "F6: loss 2.5e-316 from a subnormal h_j, S − h_1 subnormal"},
 	{[]float64{math.Inf(-1), 64, 0, 0, -0.25, 0}, []float64{6.409690556097303e-10, 12, -3.396177326406364e+38, 0, 0, 3.396177326406364e+38}, "issue 4 F9: S = 12 + 6.4e-10 after ±3.4e38 cancel; S − h_1 must keep 6.4e-10"},
@@ -48,6 +50,7 @@ var hardCases = []struct {
 	{[]float64{0, 100, 0, 0}, []float64{1e-9, 12, -1e30, 1e30}, "signed S cancelling on the fast path (finite logits): p_1 ≈ 1, S − h_1 = 1e-9 must survive"},
 	{[]float64{13.75, float64(float32(2.031312e20)), 12, 12}, []float64{float64(float32(-3.0838087e38)), 12, float64(float32(3.0838087e38)), 0}, "issue 4 F5: float32 P and S cancel, exact loss 5.4e38 overflows float32 to +Inf, not 0"},
 	{[]float64{0, 12, float64(float32(7.7488404e+14)), 12, 12}, []float64{float64(float32(-3.3961773e+38)), float64(float32(4.42539e-39)), 12, float64(float32(3.3961773e+38)), 0}, "issue 4 F9 (float32): S − h_2 = 4.4e-39 after ±3.4e38 cancel"},
+	{[]float64{13.75, float64(float32(2.031312e20)), 12, 12}, []float64{float64(float32(-3.0838087e38)), float64(float32(3.4028235e38)), float64(float32(3.0838087e38)), 0}, "float32, S does not cancel but P does: exact loss 5.4e38 overflows float32 to +Inf, not 0"},
 }
 
 // TestHardCases checks hardCases in float64 (and float32 where the values

@@ -39,9 +39,16 @@ const (
 //	a −Inf logit has p_j = 0 and g_j = −h_j; it adds 0 to L when h_j = 0,
 //	    +Inf when h_j > 0, −Inf when h_j < 0 (+Inf and −Inf give NaN)
 //	L = ±Inf (or a gradient ±Inf) only when the exact value rounds there:
-//	    no intermediate overflows spuriously (x − m, S and the loss terms are
-//	    rescaled by powers of two), except with signed h when one term
-//	    |h_j·(m − x_j)| exceeds 2^1983 and cancels against others
+//	    no intermediate overflows spuriously (for h ≥ 0, x − m and the loss
+//	    terms are rescaled by powers of two; signed, huge or tiny h take an
+//	    exact path where S and Σ_j h_j (m − x_j) are summed without rounding)
+//
+// The exact path (big.Float sums, hundreds of ns per element, allocating)
+// runs only for rows that need it: signed h whose S cancels
+// (|S| < 2^-30·max|h_j|) or on a row the fast path does not take (a −Inf
+// logit, m − min x > 700, or max|h_j|·(m − min x)·C > 2^1000);
+// max|h_j|·C > 2^1000; 0 < max|h_j| < 2^-500; and m − min x > 700 with
+// max|h_j|·C > 2^400.
 //
 // Accuracy: against the exact values, the loss is within LossMaxULP ulps
 // when every h_j ≥ 0, its scaled error is at most LossMaxScaled for any h,
@@ -231,6 +238,11 @@ func slow64(dst, x, h []float64) float64 {
 		pHi, e = twoSum(pHi, ph)
 		pLo = float64(pLo + float64(e+pl))
 	}
+	if !(math.Abs(pHi) <= math.MaxFloat64) {
+		// τ·P overflowed in the sum: with h ≥ 0 every term has the sign
+		// of the sum, so the exact loss −P/τ + S·log1p(s) overflows too.
+		posInf = true
+	}
 	// s' = s·ρ. Unscaled, s is normal unless s < 2^-968; then 1 + s = 1
 	// and log1p(s) = s to 2^-968, so the loss uses s' directly.
 	sHiS, sLoS := sHi, sLo
@@ -290,6 +302,11 @@ const smallRow = 32
 // and 3.
 var scratch = sync.Pool{New: func() any { return new([]float64) }}
 
+// p32Limit bounds Σ_j |h_j (x_j − m)| on the float32 fast path for signed
+// h: below it, the float64 errors of P (< 2^17·2^-53·2^140 = 2^104) are far
+// below float32's overflow threshold 2^128.
+const p32Limit = 0x1p140
+
 func loss32(dst, x, h []float32) float32 {
 	m, nf := maxRow32(x)
 	if m != m || math.IsInf(float64(m), 0) || (nf-nf != 0 && hasNonFinite32(x)) {
@@ -302,10 +319,14 @@ func loss32(dst, x, h []float32) float32 {
 	var sHi, sLo float64
 	if signed {
 		jmax = -1
-		// A cancelling S needs more than a double word: exact64 (through
-		// slow32) takes the row.
-		sHi, sLo = sumDD32(h)
-		if !(math.Abs(sHi) >= math.Max(float64(hmax), -float64(hmin))*cancelS) {
+		// A cancelling S needs more than a double word, and a P whose
+		// terms reach p32Limit may cancel to a loss near float32's
+		// overflow threshold that P's float64 rounding errors (up to
+		// C·2^-53·Σ|h_j (x_j − m)|) would move across it: exact64
+		// (through slow32) takes such rows.
+		var pabs float64
+		sHi, sLo, pabs = sumDD32(x, h, m)
+		if !(math.Abs(sHi) >= math.Max(float64(hmax), -float64(hmin))*cancelS) || !(pabs <= p32Limit) {
 			return slow32(dst, x, h)
 		}
 	}

@@ -56,13 +56,15 @@ func hRange32Go(h []float32) (hmax, hmin float32) {
 	return
 }
 
-// sumDD32 returns S = Σ h_j as a double word (TwoSum on every element),
-// for rows with signed h.
-func sumDD32(h []float32) (sHi, sLo float64) {
-	for _, v := range h {
+// sumDD32 returns S = Σ h_j as a double word (TwoSum on every element) and
+// pabs = Σ_j |h_j·(x_j − m)|, for rows with signed h.
+func sumDD32(x, h []float32, m float32) (sHi, sLo, pabs float64) {
+	mm := float64(m)
+	for j, v := range h {
 		var e float64
 		sHi, e = twoSum(sHi, float64(v))
 		sLo = float64(sLo + e)
+		pabs = math.FMA(math.Abs(float64(v)), float64(mm-float64(x[j])), pabs)
 	}
 	return
 }
