@@ -19,7 +19,9 @@ import "math"
 // R) is then accurate enough for every S − h_j: S − h_jmax = R up to one
 // rounding of a sum of non-negative terms, and every other h_j ≤ S/2 leaves
 // no cancellation. A row with a negative h_j takes S from sumDD32 instead
-// (a separate pass with TwoSum on every element).
+// (a separate pass with TwoSum on every element, which also sums
+// |h_j (x_j − m)|), and goes to the exact path when S cancels or P's terms
+// are large (see loss32).
 
 // maxRow32Go is pass 1 of the float32 path: the max m and the sum nf. A
 // zero maximum is returned as +0, so that the sign of zero does not depend
