@@ -2,6 +2,7 @@ package fused_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -126,5 +127,34 @@ func BenchmarkRowOverhead(b *testing.B) {
 				fused.Loss(g, x32, h32)
 			}
 		})
+	}
+}
+
+// BenchmarkExactPath times rows that take the exact path (exact.go), next
+// to the same rows on the fast path: the soft targets of BenchmarkFwdBwd
+// ("fast"), with h_0 += 1e10 and h_1 −= 1e10 (signed h whose S cancels),
+// and with h_1 negated and the last logit −Inf, masked by h_j = 0 (signed h
+// on a row the fast path does not take). ns/elem is the time per logit.
+func BenchmarkExactPath(b *testing.B) {
+	const n = 16
+	for _, c := range []int{10, 1000} {
+		x, h := benchData(n, c)
+		hc := append([]float64(nil), h...)
+		xm := append([]float64(nil), x...)
+		hm := append([]float64(nil), h...)
+		for i := 0; i < n; i++ {
+			hc[i*c] += 1e10
+			hc[i*c+1] -= 1e10
+			hm[i*c+1] = -hm[i*c+1]
+			xm[i*c+c-1], hm[i*c+c-1] = math.Inf(-1), 0
+		}
+		for _, v := range []struct {
+			name string
+			x, h []float64
+		}{{"fast", x, h}, {"cancelling", x, hc}, {"masked-signed", xm, hm}} {
+			b.Run(fmt.Sprintf("%s/float64/N=%d/C=%d", v.name, n, c), func(b *testing.B) {
+				benchRows(b, v.x, v.h, n, c)
+			})
+		}
 	}
 }

@@ -50,6 +50,10 @@ var hardCases = []struct {
 	{[]float64{0, 100, 0, 0}, []float64{1e-9, 12, -1e30, 1e30}, "signed S cancelling on the fast path (finite logits): p_1 ≈ 1, S − h_1 = 1e-9 must survive"},
 	{[]float64{13.75, float64(float32(2.031312e20)), 12, 12}, []float64{float64(float32(-3.0838087e38)), 12, float64(float32(3.0838087e38)), 0}, "issue 4 F5: float32 P and S cancel, exact loss 5.4e38 overflows float32 to +Inf, not 0"},
 	{[]float64{0, 12, float64(float32(7.7488404e+14)), 12, 12}, []float64{float64(float32(-3.3961773e+38)), float64(float32(4.42539e-39)), 12, float64(float32(3.3961773e+38)), 0}, "issue 4 F9 (float32): S − h_2 = 4.4e-39 after ±3.4e38 cancel"},
+	{[]float64{13.75, float64(float32(2.031312e20)), 12, 12, math.Inf(-1)}, []float64{float64(float32(-3.0838087e38)), float64(float32(3.4028235e38)), float64(float32(3.0838087e38)), 0, 0}, "float32 slow path (a masked −Inf logit), signed h, S does not cancel but P does: loss +Inf"},
+	{[]float64{0, -1e10, -1e10, math.Inf(-1)}, []float64{1, -0.5, 1, 0}, "signed h on slow64 (masked −Inf logit), S does not cancel: stays on slow64"},
+	{[]float64{0, -1e10, -1e10, math.Inf(-1)}, []float64{1, -1e10, 1e10, 0}, "signed h on slow64 (masked −Inf logit) whose S cancels: exact path"},
+	{[]float64{0, 1, math.Inf(-1), math.Inf(-1)}, []float64{1, 1, 2, -3}, "h > 0 and h < 0 on −Inf logits: loss NaN (+Inf − Inf), g = −h there"},
 	{[]float64{13.75, float64(float32(2.031312e20)), 12, 12}, []float64{float64(float32(-3.0838087e38)), float64(float32(3.4028235e38)), float64(float32(3.0838087e38)), 0}, "float32, S does not cancel but P does: exact loss 5.4e38 overflows float32 to +Inf, not 0"},
 }
 

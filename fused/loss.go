@@ -99,7 +99,7 @@ func loss64(dst, x, h []float64) float64 {
 	width := float64(sc.m - sc.xmin)
 	if sc.nf != 0 || !(width <= subnormalWidth) || !(sc.hmax*n <= fastLimit) ||
 		!(float64(sc.hmax*width)*n <= fastLimit) || (sc.hmax < tinyH && sc.hmax != 0) ||
-		!(math.Abs(sc.sHi) >= sc.hmax*cancelS) {
+		!(math.Abs(float64(sc.sHi+sc.sLo)) >= sc.hmax*cancelS) {
 		return slow64(dst, x, h)
 	}
 	k := firstIndex64(x, sc.m)
@@ -151,16 +151,18 @@ func gradMax(hk, inv, sHi, sLo, bigSHi, bigSLo float64) float64 {
 	return math.FMA(inv, t, -float64(hk*qk))
 }
 
-// slow64 is the general scalar path for h ≥ 0 of moderate size (see the
-// dispatch to exact64 below): non-finite logits, and rows whose
+// slow64 is the general scalar path for moderate h (see the dispatch to
+// exact64 below; signed h only when S does not cancel and no term
+// h_j (x_j − m) can overflow): non-finite logits, and rows whose
 // intermediates could overflow or underflow, rescaled by powers of two
 // (exact): x − m is formed halved (τ = 1/2) when it could overflow; when
 // some exp(x_j − m) could be subnormal (width > 700) every e_j is kept as
 // e'_j = e_j·ρ, ρ = 2^600, so that p_j·S keeps full precision where p_j
 // underflows but p_j·S does not (S ≤ 2^400 there, so p_j·S below the
 // range of e'_j is below the subnormals). The loss is accumulated in units
-// of τ and scaled back once at the end. With h ≥ 0 every term of L is
-// non-negative, so a term that overflows makes the exact loss overflow too.
+// of τ and scaled back once at the end. A term of P can overflow only for
+// h ≥ 0, where every term of L is non-negative, so that the exact loss
+// overflows too.
 func slow64(dst, x, h []float64) float64 {
 	m, k := math.Inf(-1), -1
 	xmin := math.Inf(1)
@@ -188,23 +190,28 @@ func slow64(dst, x, h []float64) float64 {
 	}
 	rho := math.Ldexp(1, int(rhoExp))
 	hmax, signed := 0.0, false
+	var s0, s0Lo float64 // S as a double word, for the cancellation test
 	for _, v := range h {
 		hmax = math.Max(hmax, math.Abs(v))
 		signed = signed || !(v >= 0)
+		var e float64
+		s0, e = twoSum(s0, v)
+		s0Lo = float64(s0Lo + e)
 	}
 	// The rows power-of-two rescaling does not serve go to exact64: signed
-	// h (S and P may cancel, terms of P may overflow and cancel, S − h_j
-	// may need more than a double word), h so large that S could overflow
-	// (scaling h down would flush its subnormal entries), h so small that
-	// its products are subnormal, and wide rows with S > 2^400 (p_j·S
-	// needs p_j below the range of e'_j).
+	// h whose S cancels (S − h_j needs more than a double word) or whose
+	// terms h_j (x_j − m) could overflow (and cancel), h so large that S
+	// could overflow (scaling h down would flush its subnormal entries), h
+	// so small that its products are subnormal, and wide rows with
+	// S > 2^400 (p_j·S needs p_j below the range of e'_j).
 	hn := float64(hmax * float64(len(h)))
-	if signed || !(hn <= fastLimit) || (hmax != 0 && hmax < tinyH) ||
+	if signed && (!(math.Abs(float64(s0+s0Lo)) >= hmax*cancelS) || !(float64(hn*width) <= fastLimit)) ||
+		!(hn <= fastLimit) || (hmax != 0 && hmax < tinyH) ||
 		(rhoExp != 0 && !(hn <= 0x1p400)) {
 		return exact64(dst, x, h)
 	}
 	var sHi, sLo, SHi, SLo, pHi, pLo float64
-	posInf := false
+	posInf, negInf := false, false
 	for j, v := range x {
 		var e float64
 		SHi, e = twoSum(SHi, h[j])
@@ -212,6 +219,7 @@ func slow64(dst, x, h []float64) float64 {
 		if v == math.Inf(-1) {
 			dst[j] = 0
 			posInf = posInf || h[j] > 0
+			negInf = negInf || h[j] < 0
 			continue
 		}
 		dh, dl := twoSum(float64(v*tau), float64(-m*tau))
@@ -271,8 +279,13 @@ func slow64(dst, x, h []float64) float64 {
 		t := float64(float64(SHi-h[j]) + SLo)
 		dst[j] = float64(math.FMA(a, t, -float64(h[j]*qs)) * unscale)
 	}
-	if posInf {
+	switch {
+	case posInf && negInf:
+		return math.NaN()
+	case posInf:
 		return math.Inf(1)
+	case negInf:
+		return math.Inf(-1)
 	}
 	// In units of τ: T = S·lg·τ, L = (T − P)/τ.
 	var lgHi, lgLo float64
@@ -326,7 +339,7 @@ func loss32(dst, x, h []float32) float32 {
 		// (through slow32) takes such rows.
 		var pabs float64
 		sHi, sLo, pabs = sumDD32(x, h, m)
-		if !(math.Abs(sHi) >= math.Max(float64(hmax), -float64(hmin))*cancelS) || !(pabs <= p32Limit) {
+		if !(math.Abs(float64(sHi+sLo)) >= math.Max(float64(hmax), -float64(hmin))*cancelS) || !(pabs <= p32Limit) {
 			return slow32(dst, x, h)
 		}
 	}
@@ -363,15 +376,34 @@ func loss32(dst, x, h []float32) float32 {
 	return float32(float64(float64(float64(sHi+sLo)*lg) - p))
 }
 
-// slow32 runs slow64 on the widened row and rounds once.
+// slow32 runs slow64 on the widened row and rounds once; exact64 instead
+// for signed h with Σ_j |h_j (x_j − m)| > p32Limit (finite x_j), whose P
+// slow64 would sum with errors that matter near float32's overflow
+// threshold (see loss32).
 func slow32(dst, x, h []float32) float32 {
 	x64 := make([]float64, len(x))
 	h64 := make([]float64, len(x))
 	g64 := make([]float64, len(x))
+	m, signed := math.Inf(-1), false
 	for j := range x {
 		x64[j], h64[j] = float64(x[j]), float64(h[j])
+		m = math.Max(m, x64[j])
+		signed = signed || h[j] < 0
 	}
-	l := slow64(g64, x64, h64)
+	pabs := 0.0
+	if signed && !math.IsInf(m, 0) {
+		for j, v := range x64 {
+			if v != math.Inf(-1) {
+				pabs = math.FMA(math.Abs(h64[j]), float64(m-v), pabs)
+			}
+		}
+	}
+	var l float64
+	if pabs > p32Limit {
+		l = exact64(g64, x64, h64)
+	} else {
+		l = slow64(g64, x64, h64)
+	}
 	for j, g := range g64 {
 		dst[j] = float32(g)
 	}
