@@ -45,10 +45,10 @@ const (
 //
 // The exact path (big.Float sums, hundreds of ns per element, allocating)
 // runs only for rows that need it: signed h whose S cancels
-// (|S| < 2^-30·max|h_j|) or on a row the fast path does not take (a −Inf
-// logit, m − min x > 700, or max|h_j|·(m − min x)·C > 2^1000);
-// max|h_j|·C > 2^1000; 0 < max|h_j| < 2^-500; and m − min x > 700 with
-// max|h_j|·C > 2^400.
+// (|S| < 2^-30·max|h_j|), whose terms could overflow
+// (max|h_j|·(m − min x)·C > 2^1000, −Inf logits left out), or, for
+// float32, whose Σ_j |h_j (x_j − m)| exceeds 2^140; max|h_j|·C > 2^1000;
+// 0 < max|h_j| < 2^-500; and m − min x > 700 with max|h_j|·C > 2^400.
 //
 // Accuracy: against the exact values, the loss is within LossMaxULP ulps
 // when every h_j ≥ 0, its scaled error is at most LossMaxScaled for any h,
