@@ -42,6 +42,8 @@ var hardCases = []struct {
 	{[]float64{10387.011764705883, 10387.011764705883, 10012, 9612.988235294117}, []float64{4.180206861467748e+121, 0, 0, 0}, "issue 4 F7: p_3 underflows on a wide row, p_3·S = 1.47e-215 does not"},
 	{[]float64{9254.866780898059, 10012, 10012, 10012}, []float64{0, 1.7976931348623157e+308, 0, 0}, "F7 with S = MaxFloat64: p_0·S = 3e-22 from p_0 ≈ 2^-1095"},
 	{[]float64{-1e300, 1.6291593934689736e+308, -1e300}, []float64{2, 0.25, 0.25}, "h ≥ 0, halved differences: the sum τ·P overflows (each term does not), loss +Inf, not NaN"},
+	{[]float64{3.0838087473969088e+38, 12, 12, 12, 12}, []float64{1.3510798882111488e+16, 1.0000057220458984, 1.4923723777982646e-19, -1, 0}, "signed h, S does not cancel but S − h_0 = 5.7e-6 does (float64 fast path)"},
+	{[]float64{float64(float32(7.7488404e+14)), 12, 12, 12}, []float64{float64(float32(3.0838087e+38)), -0.25, float64(float32(1.4923724e-19)), 0.25}, "signed h, S − h_0 = 1.49e-19 after ±0.25 cancel next to 3e38"},
 	{[]float64{0, -1410}, []float64{1e308, 0}, "p_1 = e^-1410 ≈ 2^-2034: e_1·2^1000 is subnormal, p_1·S ≈ 2^-1011 is not"},
 	{[]float64{4.440433363917715e+304, -1e300, -1e300}, []float64{1.6291594034689736e+308, 2.37e-322, 0}, "issue 4 F6: a subnormal h_j next to a huge one carries the whole loss 1.05e-17"},
 	{[]float64{10012, 1.070912188235294e+06}, []float64{2.37e-322, 1.7976931348623157e+308}, "F6: loss 2.5e-316 from a subnormal h_j, S − h_1 subnormal"},

@@ -87,11 +87,21 @@ const subnormalWidth = 700
 // takes such rows).
 const tinyH = 0x1p-500
 
-// cancelS detects a cancelling signed S: when |S| < max|h_j|·cancelS, the
-// double word S (TwoSum on each element, plain sum of the errors) is not
-// accurate enough for S − h_j, and the row goes to exact64. For h ≥ 0,
-// S ≥ max h never triggers it.
-const cancelS = 0x1p-30
+// cancels reports whether some S − h_j of a signed row (S = sHi + sLo, the
+// double word of a TwoSum on each element with a plain sum of the errors,
+// off by up to about C·2^-106·Σ|h_j|) is below C·c·Σ_j |h_j|: S is then not
+// accurate enough for it (c = 2^-40 keeps its error below 2^-66 relative
+// for float64; c = 2^-60 below 2^-46 for float32's g_j), and the row goes
+// to exact64. Rows with h ≥ 0 have no such cancellation and skip the test.
+func cancels[T float32 | float64](h []T, sHi, sLo, c float64) bool {
+	habs, tmin := 0.0, math.Inf(1)
+	for _, v := range h {
+		hv := float64(v)
+		habs = float64(habs + math.Abs(hv))
+		tmin = math.Min(tmin, math.Abs(float64(float64(sHi-hv)+sLo)))
+	}
+	return !(tmin >= float64(habs*float64(len(h)))*c)
+}
 
 func loss64(dst, x, h []float64) float64 {
 	n := float64(len(x))
@@ -99,7 +109,7 @@ func loss64(dst, x, h []float64) float64 {
 	width := float64(sc.m - sc.xmin)
 	if sc.nf != 0 || !(width <= subnormalWidth) || !(sc.hmax*n <= fastLimit) ||
 		!(float64(sc.hmax*width)*n <= fastLimit) || (sc.hmax < tinyH && sc.hmax != 0) ||
-		!(math.Abs(float64(sc.sHi+sc.sLo)) >= sc.hmax*cancelS) {
+		(sc.hmin < 0 && cancels(h, sc.sHi, sc.sLo, 0x1p-40)) {
 		return slow64(dst, x, h)
 	}
 	k := firstIndex64(x, sc.m)
@@ -205,7 +215,7 @@ func slow64(dst, x, h []float64) float64 {
 	// so small that its products are subnormal, and wide rows with
 	// S > 2^400 (p_j·S needs p_j below the range of e'_j).
 	hn := float64(hmax * float64(len(h)))
-	if signed && (!(math.Abs(float64(s0+s0Lo)) >= hmax*cancelS) || !(float64(hn*width) <= fastLimit)) ||
+	if signed && (!(float64(hn*width) <= fastLimit) || cancels(h, s0, s0Lo, 0x1p-40)) ||
 		!(hn <= fastLimit) || (hmax != 0 && hmax < tinyH) ||
 		(rhoExp != 0 && !(hn <= 0x1p400)) {
 		return exact64(dst, x, h)
@@ -332,14 +342,14 @@ func loss32(dst, x, h []float32) float32 {
 	var sHi, sLo float64
 	if signed {
 		jmax = -1
-		// A cancelling S needs more than a double word, and a P whose
+		// A cancelling S − h_j needs more than a double word, and a P whose
 		// terms reach p32Limit may cancel to a loss near float32's
 		// overflow threshold that P's float64 rounding errors (up to
 		// C·2^-53·Σ|h_j (x_j − m)|) would move across it: exact64
 		// (through slow32) takes such rows.
 		var pabs float64
 		sHi, sLo, pabs = sumDD32(x, h, m)
-		if !(math.Abs(float64(sHi+sLo)) >= math.Max(float64(hmax), -float64(hmin))*cancelS) || !(pabs <= p32Limit) {
+		if !(pabs <= p32Limit) || cancels(h, sHi, sLo, 0x1p-60) {
 			return slow32(dst, x, h)
 		}
 	}
