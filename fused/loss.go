@@ -44,11 +44,13 @@ const (
 //	    exact path where S and Σ_j h_j (m − x_j) are summed without rounding)
 //
 // The exact path (big.Float sums, hundreds of ns per element, allocating)
-// runs only for rows that need it: signed h whose S cancels
-// (|S| < 2^-30·max|h_j|), whose terms could overflow
+// runs only for rows that need it: signed h where some S − h_j cancels
+// (|S − h_j| < C·2^-40·Σ|h_j|, 2^-60 for float32), whose terms could overflow
 // (max|h_j|·(m − min x)·C > 2^1000, −Inf logits left out), or, for
 // float32, whose Σ_j |h_j (x_j − m)| exceeds 2^140; max|h_j|·C > 2^1000;
 // 0 < max|h_j| < 2^-500; and m − min x > 700 with max|h_j|·C > 2^400.
+// Other float64 rows with signed h run on the scalar slow path (tens of ns
+// per element), not the vector loops.
 //
 // Accuracy: against the exact values, the loss is within LossMaxULP ulps
 // when every h_j ≥ 0, its scaled error is at most LossMaxScaled for any h,
@@ -108,8 +110,7 @@ func loss64(dst, x, h []float64) float64 {
 	sc := scanRow64(x, h)
 	width := float64(sc.m - sc.xmin)
 	if sc.nf != 0 || !(width <= subnormalWidth) || !(sc.hmax*n <= fastLimit) ||
-		!(float64(sc.hmax*width)*n <= fastLimit) || (sc.hmax < tinyH && sc.hmax != 0) ||
-		(sc.hmin < 0 && cancels(h, sc.sHi, sc.sLo, 0x1p-40)) {
+		!(float64(sc.hmax*width)*n <= fastLimit) || (sc.hmax < tinyH && sc.hmax != 0) {
 		return slow64(dst, x, h)
 	}
 	k := firstIndex64(x, sc.m)

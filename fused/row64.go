@@ -9,11 +9,12 @@ import "math"
 // len mod 8 elements run as one padded block, and the lanes are reduced as
 // a fixed tree (lane i with lane i+w, w = 4, 2, 1).
 
-// scan64 is pass 1: m = max x, xmin = min x, nf = Σ x_j·0 (NaN iff some
-// x_j is NaN or ±Inf), S = Σ h_j as a double word (hi, lo), hmax = max |h_j|
-// and hmin = min(0, min h) (negative iff h is signed).
+// scan64 is pass 1: m = max x, xmin = min x, nf (NaN iff some x_j is NaN
+// or ±Inf, else negative iff some h_j < 0, else 0: each lane keeps
+// min(h_j, nf + x_j·0) and the lanes are summed), S = Σ h_j as a double
+// word (hi, lo) and hmax = max |h_j|. A row with nf ≠ 0 leaves the fast path.
 type scan64 struct {
-	m, xmin, nf, sHi, sLo, hmax, hmin float64
+	m, xmin, nf, sHi, sLo, hmax float64
 }
 
 // lanes8 holds per-lane accumulators.
@@ -100,7 +101,7 @@ func firstIndex32(x []float32, m float32) int {
 }
 
 // scanAcc64 holds the lanes of pass 1.
-type scanAcc64 struct{ mx, mn, nf, shi, slo, hm, hn lanes8 }
+type scanAcc64 struct{ mx, mn, nf, shi, slo, hm lanes8 }
 
 func newScanAcc64() scanAcc64 {
 	var a scanAcc64
@@ -120,7 +121,8 @@ func scanRow64Go(x, h []float64) scan64 {
 // len(x) mod 8 elements run as one block padded with copies of the first
 // of them and h = 0, as the vector loop does: a padded lane leaves the max,
 // min, nf and S unchanged bitwise (it repeats a value already seen, or adds
-// an exact +0 to an accumulator that is never −0).
+// an exact +0 to an accumulator that is never −0; nf ≤ 0 and min(0, nf)
+// is nf).
 func (a *scanAcc64) from(x, h []float64, j0 int) {
 	n := len(x)
 	n8 := n &^ 7
@@ -141,12 +143,11 @@ func (a *scanAcc64) from(x, h []float64, j0 int) {
 func (a *scanAcc64) lane(l int, v, hv float64) {
 	a.mx[l] = vmax(a.mx[l], v)
 	a.mn[l] = vmin(a.mn[l], v)
-	a.nf[l] = float64(a.nf[l] + float64(v*0))
+	a.nf[l] = vmin(hv, float64(a.nf[l]+float64(v*0)))
 	var e float64
 	a.shi[l], e = twoSum(a.shi[l], hv)
 	a.slo[l] = float64(a.slo[l] + e)
 	a.hm[l] = vmax(a.hm[l], vmax(hv, float64(0-hv)))
-	a.hn[l] = vmin(a.hn[l], hv)
 }
 
 // vmax and vmin are VMAXPD/VMINPD: (a > b) ? a : b, the second operand when
@@ -179,10 +180,9 @@ func (a *scanAcc64) reduceFrom(w int) scan64 {
 			a.shi[i], e = twoSum(a.shi[i], a.shi[i+w])
 			a.slo[i] = float64(a.slo[i] + float64(e+a.slo[i+w]))
 			a.hm[i] = vmax(a.hm[i], a.hm[i+w])
-			a.hn[i] = vmin(a.hn[i], a.hn[i+w])
 		}
 	}
-	return scan64{m: a.mx[0], xmin: a.mn[0], nf: a.nf[0], sHi: a.shi[0], sLo: a.slo[0], hmax: a.hm[0], hmin: a.hn[0]}
+	return scan64{m: a.mx[0], xmin: a.mn[0], nf: a.nf[0], sHi: a.shi[0], sLo: a.slo[0], hmax: a.hm[0]}
 }
 
 // expRow64Go is pass 2: for every j, d_j = x_j − m exactly as (dh, dl),

@@ -177,7 +177,7 @@ func scanRow64SIMD(x, h []float64) scan64 {
 	tailBits := uint8(1)<<(n-n8) - 1
 	mx, mn := bc(math.Inf(-1)), bc(math.Inf(1)) // newScanAcc64's lanes
 	zero := bc(0)
-	nf, shi, slo, hm, hn := zero, zero, zero, zero, zero
+	nf, shi, slo, hm := zero, zero, zero, zero
 	for j := 0; j < n; j += 8 {
 		var v, hv f64x8
 		if j == n8 {
@@ -188,14 +188,13 @@ func scanRow64SIMD(x, h []float64) scan64 {
 		}
 		mx = mx.Max(v)
 		mn = mn.Min(v)
-		nf = nf.Add(v.Mul(zero))
+		nf = hv.Min(nf.Add(v.Mul(zero)))
 		var e f64x8
 		shi, e = twoSumV(shi, hv)
 		slo = slo.Add(e)
 		hm = hm.Max(hv.Max(zero.Sub(hv)))
-		hn = hn.Min(hv)
 	}
-	r := scan64{m: maxTree(mx), xmin: minTree(mn), nf: sumTree(nf), hmax: maxTree(hm), hmin: minTree(hn)}
+	r := scan64{m: maxTree(mx), xmin: minTree(mn), nf: sumTree(nf), hmax: maxTree(hm)}
 	r.sHi, r.sLo = ddTree(shi, slo)
 	return r
 }
