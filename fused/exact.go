@@ -117,7 +117,7 @@ func exact64(dst, x, h []float64) float64 {
 	if !tiny {
 		inv = inv1p(math.Ldexp(sHi, -sScale), math.Ldexp(sLo, -sScale))
 	}
-	pj, qj := newF(), newF()
+	pj, qj, one := newF(), newF(), newF().SetInt64(1)
 	for j := range dst {
 		if x[j] == math.Inf(-1) {
 			dst[j] = -h[j] // p_j = 0, q_j = 1
@@ -143,8 +143,10 @@ func exact64(dst, x, h []float64) float64 {
 			// small)
 			qj.SetFloat64(math.FMA(sHi, inv, float64(sLo*inv))).SetMantExp(qj, -sScale)
 		} else {
-			// p_j ≤ 1/2: 1 − p_j loses nothing to cancellation.
-			qj.SetFloat64(float64(1 - math.Ldexp(a, -scale)))
+			// p_j ≤ 1/2: 1 − p_j loses nothing to cancellation; formed
+			// exactly, so that h_j·q_j keeps the p_j·h_j inside it (a
+			// result next to the overflow threshold must not round across).
+			qj.Sub(one, pj)
 		}
 		t.Sub(bigS, u.SetFloat64(h[j])) // S − h_j
 		t.Mul(t, pj)
