@@ -41,7 +41,9 @@ const (
 //	L = ±Inf (or a gradient ±Inf) only when the exact value rounds there:
 //	    no intermediate overflows spuriously (for h ≥ 0, x − m and the loss
 //	    terms are rescaled by powers of two; signed, huge or tiny h take an
-//	    exact path where S and Σ_j h_j (m − x_j) are summed without rounding)
+//	    exact path where S and Σ_j h_j (m − x_j) are summed without rounding;
+//	    a value within the accuracy bounds of the overflow threshold
+//	    MaxFloat64 + ulp/2 may still round to the other side of it)
 //
 // The exact path (big.Float sums, hundreds of ns per element, allocating)
 // runs only for rows that need it: signed h where some S − h_j cancels
