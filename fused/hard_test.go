@@ -45,6 +45,7 @@ var hardCases = []struct {
 	{[]float64{3.0838087473969088e+38, 12, 12, 12, 12}, []float64{1.3510798882111488e+16, 1.0000057220458984, 1.4923723777982646e-19, -1, 0}, "signed h, S does not cancel but S − h_0 = 5.7e-6 does (float64 fast path)"},
 	{[]float64{float64(float32(7.7488404e+14)), 12, 12, 12}, []float64{float64(float32(3.0838087e+38)), -0.25, float64(float32(1.4923724e-19)), 0.25}, "signed h, S − h_0 = 1.49e-19 after ±0.25 cancel next to 3e38"},
 	{[]float64{10012, 10012, 10000, 10000, 10012, 10037.429947750237, 10000, -7.599824371177712e+15}, []float64{1.7976931348623157e+308, 1.398043286095289e-76, -1.7976931348623157e+308, 1.7976931348623157e+308, 0, 0, 0, 0}, "g_2 = MaxFloat64·(1 + p_2) just below the overflow threshold: q_2 = 1 − p_2 rounded to float64 pushed it to +Inf"},
+	{[]float64{-1.7976931348623157e+308, 1.7976931348623157e+308, 0, 0, 0, 0}, []float64{0.15950520833333334, 0.15950520833333334, 0.20247395833333334, 0.15950520833333334, 0.15950520833333334, 0.15950520833333334}, "loss MaxFloat64·(1 + 2^-54) within 2^-107 below the overflow threshold: MaxFloat64, not +Inf"},
 	{[]float64{0, -1410}, []float64{1e308, 0}, "p_1 = e^-1410 ≈ 2^-2034: e_1·2^1000 is subnormal, p_1·S ≈ 2^-1011 is not"},
 	{[]float64{4.440433363917715e+304, -1e300, -1e300}, []float64{1.6291594034689736e+308, 2.37e-322, 0}, "issue 4 F6: a subnormal h_j next to a huge one carries the whole loss 1.05e-17"},
 	{[]float64{10012, 1.070912188235294e+06}, []float64{2.37e-322, 1.7976931348623157e+308}, "F6: loss 2.5e-316 from a subnormal h_j, S − h_1 subnormal"},

@@ -50,7 +50,9 @@ const (
 // (|S − h_j| < C·2^-40·Σ|h_j|, 2^-60 for float32), whose terms could overflow
 // (max|h_j|·(m − min x)·C > 2^1000, −Inf logits left out), or, for
 // float32, whose Σ_j |h_j (x_j − m)| exceeds 2^140; max|h_j|·C > 2^1000;
-// 0 < max|h_j| < 2^-500; and m − min x > 700 with max|h_j|·C > 2^400.
+// 0 < max|h_j| < 2^-500; m − min x > 700 with max|h_j|·C > 2^400; and
+// losses within a factor 2 of the overflow threshold off the float64 fast
+// path (where they cannot occur).
 // Other float64 rows with signed h run on the scalar slow path (tens of ns
 // per element), not the vector loops.
 //
@@ -309,8 +311,14 @@ func slow64(dst, x, h []float64) float64 {
 	} else {
 		lgHi, lgLo = log1pDD(sHi, sLo)
 	}
-	l := combineLoss(lgHi, lgLo, SHi, SLo, pHi, pLo, f)
-	return float64(l / tau)
+	l := float64(combineLoss(lgHi, lgLo, SHi, SLo, pHi, pLo, f) / tau)
+	if !(math.Abs(l) < 0x1p1023) {
+		// Within a factor 2 of the overflow threshold: exact64 decides
+		// the side (its S·log1p(s) − P is exact where log1p(s) rounds to
+		// an exact 0, as when the other logits are 2^1000 below m).
+		return exact64(dst, x, h)
+	}
+	return l
 }
 
 func fillNaN[T float32 | float64](dst []T) T {
@@ -385,8 +393,28 @@ func loss32(dst, x, h []float32) float32 {
 		scratch.Put(bp)
 	}
 	// S·lg − P rounds twice (float64, then float32): within 0.5 ulp of
-	// float32 plus a few float64 ulps.
-	return float32(float64(float64(float64(sHi+sLo)*lg) - p))
+	// float32 plus a few float64 ulps. Within a factor 2 of float32's
+	// overflow threshold, exact64 decides the side.
+	l := float64(float64(float64(sHi+sLo)*lg) - p)
+	if math.Abs(l) >= 0x1p127 {
+		return exact32(dst, x, h)
+	}
+	return float32(l)
+}
+
+// exact32 runs exact64 on the widened row and rounds its results to float32.
+func exact32(dst, x, h []float32) float32 {
+	x64 := make([]float64, len(x))
+	h64 := make([]float64, len(x))
+	g64 := make([]float64, len(x))
+	for j := range x {
+		x64[j], h64[j] = float64(x[j]), float64(h[j])
+	}
+	l := exact64(g64, x64, h64)
+	for j, g := range g64 {
+		dst[j] = float32(g)
+	}
+	return float32(l)
 }
 
 // slow32 runs slow64 on the widened row and rounds once; exact64 instead
