@@ -110,7 +110,7 @@ func (b *Batch) Validate() error {
 	}
 	for k, v := range b.H {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("H[%d][%d] = %v is not finite", k/b.C, k%b.C, v)
+			return fmt.Errorf("entry H[%d][%d] = %v is not finite", k/b.C, k%b.C, v)
 		}
 	}
 	if math.IsNaN(b.Opts.LossWeight) || math.IsInf(b.Opts.LossWeight, 0) {
@@ -124,7 +124,7 @@ func (b *Batch) Validate() error {
 			return fmt.Errorf("logits[%d] = %v is not a float32 value", j, b.Logits[j])
 		}
 		if j, ok := allFloat32(b.H); !ok {
-			return fmt.Errorf("H[%d] = %v is not a float32 value", j, b.H[j])
+			return fmt.Errorf("entry H[%d] = %v is not a float32 value", j, b.H[j])
 		}
 		if !IsFloat32(b.Opts.LossWeight) {
 			return errors.New("loss_weight is not a float32 value")

@@ -210,7 +210,7 @@ func callCase(im *impls.Impl, c *cases.Case) (r cases.Result, panicked string) {
 	return im.Case(c), ""
 }
 
-func callBatch(im *impls.Impl, b *cases.Batch, driver bool) (loss float64, grad []float64, err error, panicked string) {
+func callBatch(im *impls.Impl, b *cases.Batch, driver bool) (loss float64, grad []float64, panicked string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			panicked = fmt.Sprintf("%s panicked on a batch (driver %v): %v", im.Name, driver, p)
@@ -221,7 +221,7 @@ func callBatch(im *impls.Impl, b *cases.Batch, driver bool) (loss float64, grad 
 	} else {
 		loss, grad, err = im.Batch(b)
 	}
-	return loss, grad, err, ""
+	return loss, grad, "", err
 }
 
 // FuzzAllImpls: every registered implementation, per case and per batch,
@@ -278,7 +278,7 @@ func allImplsCase(all []*impls.Impl, data []byte) (cases.Case, string) {
 	b := DecodeBatch(data)
 	berr := b.Validate()
 	for _, im := range all {
-		loss, grad, err, p := callBatch(im, &b, false)
+		loss, grad, p, err := callBatch(im, &b, false)
 		if p != "" {
 			return c, p
 		}
@@ -288,7 +288,7 @@ func allImplsCase(all []*impls.Impl, data []byte) (cases.Case, string) {
 		if err != nil {
 			continue
 		}
-		dLoss, dGrad, _, p := callBatch(im, &b, true)
+		dLoss, dGrad, p, _ := callBatch(im, &b, true)
 		if p != "" {
 			return c, p
 		}

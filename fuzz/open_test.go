@@ -33,8 +33,9 @@ func readCorpusFile(path string) ([]byte, error) {
 	if len(lines) != 2 || lines[0] != "go test fuzz v1" {
 		return nil, fmt.Errorf("%s: want the header line and one []byte value", path)
 	}
-	lit, ok := strings.CutPrefix(lines[1], "[]byte(")
-	if lit, ok = strings.CutSuffix(lit, ")"); !ok {
+	lit, okPrefix := strings.CutPrefix(lines[1], "[]byte(")
+	lit, okSuffix := strings.CutSuffix(lit, ")")
+	if !okPrefix || !okSuffix {
 		return nil, fmt.Errorf("%s: %q is not a []byte literal", path, lines[1])
 	}
 	s, err := strconv.Unquote(lit)

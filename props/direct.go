@@ -146,21 +146,6 @@ func labelSmoothing(x []float64, l int, eps float64) float64 {
 	return neumaier([]float64{(1 - eps) * sp.nll(x, l), eps * mean})
 }
 
-// lossScale returns Σ_j |h_j|(|m − x_j| + log1p(s)), the scale of the loss
-// error of DESIGN §5, for logits without NaN or +Inf.
-func lossScale(x, h []float64) float64 {
-	sp := parts(x)
-	l1p := math.Log1p(sp.s)
-	terms := make([]float64, 0, len(x))
-	for j, v := range x {
-		if h[j] == 0 {
-			continue
-		}
-		terms = append(terms, math.Abs(h[j])*(math.Abs(sp.m-v)+l1p))
-	}
-	return neumaier(terms)
-}
-
 // gradScales returns p_j|S − h_j| + |h_j|q_j for every j, the scale of the
 // componentwise gradient error of DESIGN §5.
 func gradScales(x, h []float64) []float64 {

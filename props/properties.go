@@ -68,12 +68,8 @@ func battery() []property {
 	}
 }
 
-// The families whose h comes from a rule of their own (logits families)
-// and those that vary h over moderate logits (H families).
-var (
-	logitFamilies = []string{"moderate", "wide", "huge", "tiny-diff", "dominant", "shared-offset", "many-classes", "masked"}
-	hFamilies     = []string{"h-identity", "h-smoothing", "h-weights", "h-dense", "h-sparse", "h-rowsum", "h-zero", "h-signed", "h-huge"}
-)
+// hFamilies are the families that vary h over moderate logits.
+var hFamilies = []string{"h-identity", "h-smoothing", "h-weights", "h-dense", "h-sparse", "h-rowsum", "h-zero", "h-signed", "h-huge"}
 
 func familyNames() []string { return cases.FamilyNames() }
 

@@ -165,7 +165,6 @@ type tailSums struct {
 	oneSign        bool
 	prefix, suffix []xf // Σ_{i<j} |h_i|, Σ_{i>j} |h_i|
 
-	zero       bool
 	sum, t, hj big.Float
 	mant       big.Float
 }

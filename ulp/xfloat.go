@@ -22,8 +22,6 @@ func xfOf(v float64) xf {
 	return xf{f, e}
 }
 
-// xfPow2 returns 2^e exactly.
-func xfPow2(e int) xf { return xf{0.5, e + 1} }
 
 func (a xf) isZero() bool { return a.f == 0 }
 
