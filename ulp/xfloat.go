@@ -22,7 +22,6 @@ func xfOf(v float64) xf {
 	return xf{f, e}
 }
 
-
 func (a xf) isZero() bool { return a.f == 0 }
 
 func (a xf) mul(b xf) xf {
