@@ -1,4 +1,4 @@
-module infogain
+module github.com/infogain-dev/infogain
 
 go 1.26
 

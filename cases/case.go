@@ -36,7 +36,7 @@ func (c *Case) C() int { return len(c.Logits) }
 // Validate reports whether c is well-formed input: a known dtype, 1 ≤ C ≤
 // MaxClasses, len(H) = C, 0 ≤ Label < C, every h finite, and for float32
 // every value exactly a float32. Non-finite logits are valid input: their
-// semantics are defined (DESIGN §7).
+// semantics are defined (docs/design.md §7).
 func (c *Case) Validate() error {
 	switch c.DType {
 	case Float64, Float32:

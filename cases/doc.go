@@ -1,6 +1,6 @@
 // Package cases holds the inputs of the softmax-with-infogain loss
 // L = −Σ_j h_j log softmax(x)_j: single-sample Cases, Caffe-layout Batches,
-// the JSON-lines codec of DESIGN §7 (Decoder, Encoder, DecodeResult),
+// the JSON-lines codec of docs/design.md §7 (Decoder, Encoder, DecodeResult),
 // deterministic generators for every case family (Families, Generate) and
 // the commented table of hand-picked hard cases (Seeds) that unit tests and
 // fuzz targets share.

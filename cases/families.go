@@ -9,7 +9,7 @@ import (
 )
 
 // A Family is a deterministic generator of cases that provoke one class of
-// numerical failure (DESIGN §7).
+// numerical failure (docs/design.md §7).
 type Family struct {
 	// Name is stable: it is part of every generated id ("name/0007") and
 	// of committed reports.
@@ -40,13 +40,13 @@ func family(name, doc string, one caseGen) Family {
 	}}
 }
 
-// Families returns every family of DESIGN §7 in a stable order.
+// Families returns every family of docs/design.md §7 in a stable order.
 func Families() []Family {
 	return []Family{
 		family("moderate",
 			"Logits uniform in [−s, s], s ∈ {1, 4, 16}, C from 2 to 256, one-hot or soft h. "+
 				"Provokes the rounding of a separate softmax followed by log p and −h/p (Caffe InfogainLoss "+
-				"before BVLC/caffe#3855); the anchor measured 497 ulps of loss error on such logits (DESIGN §6).",
+				"before BVLC/caffe#3855); the anchor measured 497 ulps of loss error on such logits (docs/design.md §6).",
 			genModerate),
 		family("wide",
 			"Logits spread over a range R in 1e2..1e5, the extremes ±R/2 always present. "+
@@ -64,13 +64,13 @@ func Families() []Family {
 		family("tiny-diff",
 			"Exact ties, logits 1 to 4 ulps apart (at magnitudes 1e-3..1e6), and subnormal logits. "+
 				"Provokes the first-on-ties choice of the max class k and the complement q_k = s/(1+s) with "+
-				"s close to C−1, where 1 − p_k and the tail gradient cancel (DESIGN §3.3). No public report "+
+				"s close to C−1, where 1 − p_k and the tail gradient cancel (docs/design.md §3.3). No public report "+
 				"of this class was found; it guards the fused implementation's tie handling.",
 			genTinyDiff),
 		family("dominant",
 			"One or two tied logits 50..2000 above the rest, the label on or off them; case 0 is "+
 				"[37.42994775023705, 0] with h = [1, 0], where exp(−x) = 2^−54 and p_0 rounds to 1. "+
-				"Provokes 1 − p_k = 0, which loses the tail gradient (−5.55e-17 becomes 0, DESIGN §3.3), and "+
+				"Provokes 1 − p_k = 0, which loses the tail gradient (−5.55e-17 becomes 0, docs/design.md §3.3), and "+
 				"the 1e-20 clamp of log p when the label is off the dominant class (loss 46.05 instead of "+
 				"the gap; BVLC/caffe#3855).",
 			genDominant),
@@ -125,12 +125,12 @@ func Families() []Family {
 			"Rows with negative entries, as when a distance matrix is used where Caffe expects "+
 				"similarities: h_j = 1 − d_j with d_j in [0, 2] (mixed signs), or h_j = −d_j (S < 0). "+
 				"Provokes cancellation in the loss, whose terms no longer share a sign, and S close to 0 "+
-				"(DESIGN §5: scaled loss error). No public report of this misuse was found.",
+				"(docs/design.md §5: scaled loss error). No public report of this misuse was found.",
 			hFamily(hSigned)),
 		family("h-huge",
 			"2 to 4 entries (the label's included) of 0.6..1 times the largest finite value, so that S overflows while every "+
-				"g_j = p_j S − h_j is finite. Provokes Inf − Inf = NaN in the gradient (DESIGN §3.4, "+
-				"measured on PyTorch in DESIGN §6); no public report was found.",
+				"g_j = p_j S − h_j is finite. Provokes Inf − Inf = NaN in the gradient (docs/design.md §3.4, "+
+				"measured on PyTorch in docs/design.md §6); no public report was found.",
 			hFamily(hHuge)),
 		family("masked",
 			"1 to C−1 logits at −Inf with h = 0 there, the rest moderate. The masked terms must "+
@@ -139,7 +139,7 @@ func Families() []Family {
 			genMasked),
 		family("nonfinite",
 			"A NaN logit; a +Inf logit; all logits −Inf; −Inf logits with h > 0 on them. The semantics "+
-				"of DESIGN §7 apply: NaN, NaN, NaN, and loss +Inf with g_j = −h_j. Provokes Inf − Inf "+
+				"of docs/design.md §7 apply: NaN, NaN, NaN, and loss +Inf with g_j = −h_j. Provokes Inf − Inf "+
 				"and 0·Inf in the max shift (pytorch/pytorch#6864: softmax NaN when one Inf is present).",
 			genNonfinite),
 	}

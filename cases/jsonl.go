@@ -11,7 +11,7 @@ import (
 	"strconv"
 )
 
-// The JSON-lines format of DESIGN §7, one case per line:
+// The JSON-lines format of docs/design.md §7, one case per line:
 //
 //	{"id":"dominant/0007","family":"dominant","dtype":"float64","logits":[37.42994775023705,0],"h":[1,0],"label":0}
 //

@@ -621,7 +621,7 @@ func TestEncodeFieldOrder(t *testing.T) {
 	if err := NewEncoder(&buf).Encode(&c); err != nil {
 		t.Fatal(err)
 	}
-	// The example line of DESIGN §7, verbatim.
+	// The example line of docs/design.md §7, verbatim.
 	const want = `{"id":"dominant/0007","family":"dominant","dtype":"float64","logits":[37.42994775023705,0],"h":[1,0],"label":0}` + "\n"
 	if buf.String() != want {
 		t.Errorf("Encode wrote\n%s want\n%s", buf.String(), want)

@@ -32,12 +32,12 @@ func Seeds() []Seed {
 	return []Seed{
 		seedRow("dominant-37", Float64, []float64{37.42994775023705, 0}, []float64{1, 0}, 0,
 			"exp(−37.42994775023705) = 5.5511151231257644e-17 ≈ 2^−54, so p_0 = 1/(1+2^−54) rounds to 1: "+
-				"g = [−5.55e-17, 5.55e-17], but a gradient through 1 − p_0 gives g_0 = 0 (DESIGN §3.3)."),
+				"g = [−5.55e-17, 5.55e-17], but a gradient through 1 − p_0 gives g_0 = 0 (docs/design.md §3.3)."),
 		seedRow("f32-1e8-x3", Float32, []float64{1e8, 1e8, 1e8}, []float64{1, 0, 0}, 0,
 			"Loss log 3 = 1.0986123; LSE(x) − x_l formed at the logits' scale gives 0 in float32, where "+
 				"the ulp of 1e8 is 8 (pytorch/pytorch#11752 with two classes)."),
 		seedRow("f64-1e16-x3", Float64, []float64{1e16, 1e16, 1e16}, []float64{1, 0, 0}, 0,
-			"Loss log 3; LSE(x) = 1e16 + 1.0986 rounds to 1e16 + 2 (ulp 2), so LSE − x_l gives 2 (DESIGN §3.1)."),
+			"Loss log 3; LSE(x) = 1e16 + 1.0986 rounds to 1e16 + 2 (ulp 2), so LSE − x_l gives 2 (docs/design.md §3.1)."),
 		seedRow("masked-neginf", Float64, []float64{ninf, 0}, []float64{0, 1}, 1,
 			"Loss 0 and g = [0, 0]: the −Inf logit has h = 0 and must contribute nothing; "+
 				"h·log p gives 0·(−Inf) = NaN (google-deepmind/optax#896)."),
@@ -46,10 +46,10 @@ func Seeds() []Seed {
 				"correct rounding) but g = [1, −1] is finite and must be."),
 		seedRow("huge-opposite-label-max", Float64, []float64{1.6e308, -1.6e308}, []float64{1, 0}, 0,
 			"Loss log1p(exp(−3.2e308)) rounds to 0 and g to [−0, +0]; overflow of x_1 − m must not make "+
-				"them NaN (DESIGN §3.4)."),
+				"them NaN (docs/design.md §3.4)."),
 		seedRow("h-sum-overflow", Float64, []float64{0, 0}, []float64{1e308, 1e308}, 0,
 			"S = 2e308 overflows, yet the loss 2e308·log 2 = 1.3862943611198906e308 is finite and "+
-				"g = p·S − h = [0, 0] exactly; forming S first gives Inf − 1e308 (DESIGN §3.4)."),
+				"g = p·S − h = [0, 0] exactly; forming S first gives Inf − 1e308 (docs/design.md §3.4)."),
 		seedRow("f32-h-sum-overflow", Float32, []float64{0, 0}, []float64{float64(float32(2e38)), float64(float32(2e38))}, 0,
 			"As h-sum-overflow in float32: S = 4e38 overflows float32, the loss 4e38·log 2 = 2.77e38 "+
 				"and g = [0, 0] do not."),
@@ -64,7 +64,7 @@ func Seeds() []Seed {
 				"(tensorflow/tensorflow#2327)."),
 		seedRow("signed-row-S0", Float64, []float64{0, 1, 2}, []float64{1, -0.5, -0.5}, 0,
 			"Mixed signs with S = 0 exactly: g = −h exactly, and the loss is a difference of terms "+
-				"of both signs (DESIGN §5, scaled loss error)."),
+				"of both signs (docs/design.md §5, scaled loss error)."),
 		seedRow("subnormal-pair", Float64, []float64{0x1p-1074, 0}, []float64{1, 0}, 0,
 			"Logits one subnormal ulp apart: loss log 2 and g = [−0.5, 0.5] to within an ulp; "+
 				"x_j − m is the least subnormal, exp rounds it to 1."),
@@ -72,19 +72,19 @@ func Seeds() []Seed {
 			"C = 1: p = [1], loss 0, g = p·S − h = [0] for any h; a C − 1 or log(s) with s = 0 "+
 				"must not divide by zero."),
 		seedRow("nan-logit", Float64, []float64{0, nan}, []float64{1, 0}, 0,
-			"A NaN logit gives NaN loss and gradient (DESIGN §7), not an error and not a number."),
+			"A NaN logit gives NaN loss and gradient (docs/design.md §7), not an error and not a number."),
 		seedRow("posinf-logit", Float64, []float64{0, inf}, []float64{0, 1}, 1,
-			"A +Inf logit gives NaN (DESIGN §7); x − m is Inf − Inf there (pytorch/pytorch#6864)."),
+			"A +Inf logit gives NaN (docs/design.md §7); x − m is Inf − Inf there (pytorch/pytorch#6864)."),
 		seedRow("all-neginf", Float64, []float64{ninf, ninf}, []float64{1, 0}, 0,
-			"All logits −Inf: softmax is undefined, the result is NaN (DESIGN §7)."),
+			"All logits −Inf: softmax is undefined, the result is NaN (docs/design.md §7)."),
 		seedRow("neginf-under-label", Float64, []float64{ninf, 0}, []float64{1, 0}, 0,
-			"h > 0 on a −Inf logit: loss +Inf, g = [−1, 1] (g_j = −h_j there, DESIGN §7)."),
+			"h > 0 on a −Inf logit: loss +Inf, g = [−1, 1] (g_j = −h_j there, docs/design.md §7)."),
 		seedRow("h-weight-S", Float64, []float64{1, 2, 3}, []float64{0, 0, 5}, 2,
 			"Class weight 5: S = 5, so g = 5p − h; the `softmax − labels` gradient is off by 4p "+
 				"(kvark/meganeura#102)."),
 		seedRow("tie-max", Float64, []float64{2, 2, -1}, []float64{0, 1, 0}, 1,
 			"Two tied maxima: k is the first (class 0), the label sits on the second; "+
-				"p_0 = p_1 and q_k = s/(1+s) with s > 1 (DESIGN §3.3)."),
+				"p_0 = p_1 and q_k = s/(1+s) with s > 1 (docs/design.md §3.3)."),
 	}
 }
 

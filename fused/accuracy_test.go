@@ -8,11 +8,11 @@ import (
 	"strings"
 	"testing"
 
-	"infogain/cases"
-	"infogain/fused"
-	"infogain/naive"
-	"infogain/ref"
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/naive"
+	"github.com/infogain-dev/infogain/ref"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 var (
@@ -32,7 +32,7 @@ type familyWorst struct {
 
 // TestAccuracyAgainstRef enforces the accuracy constants of Loss against the
 // certified reference (correctly rounded loss and gradient) over generated
-// cases of every family of DESIGN §7, float64 and float32 (C from 1 to
+// cases of every family of docs/design.md §7, float64 and float32 (C from 1 to
 // 10^5 as the families generate them):
 //
 //	loss within LossMaxULP ulps where every h_j ≥ 0
@@ -182,7 +182,7 @@ func TestAccuracyCheckHasPower(t *testing.T) {
 		family string
 		why    string
 	}{
-		{"moderate", "separate softmax then log p and −h/p: hundreds of ulps (DESIGN §6)"},
+		{"moderate", "separate softmax then log p and −h/p: hundreds of ulps (docs/design.md §6)"},
 		{"wide", "p_j underflows and is clamped to 1e-20: the loss saturates near 46"},
 		{"dominant", "1 − p_k rounds: tail losses and gradients lost"},
 	}

@@ -5,9 +5,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"infogain/cases"
-	"infogain/fused"
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // TestBatchMatchesDriver checks that BatchLoss equals the shared driver

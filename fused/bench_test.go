@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"infogain/fused"
+	"github.com/infogain-dev/infogain/fused"
 )
 
 // benchShapes are the (N, C) shapes of the issue, timed against PyTorch by

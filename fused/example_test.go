@@ -3,8 +3,8 @@ package fused_test
 import (
 	"fmt"
 
-	"infogain/fused"
-	"infogain/naive"
+	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/naive"
 )
 
 // A logit far below the maximum: the exact loss is 100000 + log1p(e^-100000)

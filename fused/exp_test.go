@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // bigExp returns e**x correctly rounded to float64, computed at prec bits

@@ -19,7 +19,7 @@ func FuzzSIMDMatchesGo(f *testing.F) {
 		}
 		return b
 	}
-	f.Add(seed(37.42994775023705, 1, 0, 0))                                          // DESIGN §3 tail gradient
+	f.Add(seed(37.42994775023705, 1, 0, 0))                                          // docs/design.md §3 tail gradient
 	f.Add(seed(1e16, 1, 1e16, 0, 1e16, 0))                                           // shared offset
 	f.Add(seed(1.6e308, 0.5, -1.6e308, 0.5))                                         // x − m overflows
 	f.Add(seed(math.Inf(-1), 0, 0, 1, 1, 1))                                         // masking

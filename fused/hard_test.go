@@ -4,16 +4,16 @@ import (
 	"math"
 	"testing"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
-// hardCases are hand-made rows at the edges of the method (DESIGN §3), each
+// hardCases are hand-made rows at the edges of the method (docs/design.md §3), each
 // checked against ref with the same bounds as the generated families.
 var hardCases = []struct {
 	x, h []float64
 	why  string
 }{
-	{[]float64{37.42994775023705, 0}, []float64{1, 0}, "DESIGN §3: the tail gradient −5.55e-17 must survive (complement q_k)"},
+	{[]float64{37.42994775023705, 0}, []float64{1, 0}, "docs/design.md §3: the tail gradient −5.55e-17 must survive (complement q_k)"},
 	{[]float64{1e16, 1e16, 1e16}, []float64{1, 0, 0}, "uniform logits at 1e16: loss log 3, not 2"},
 	{[]float64{0, -740}, []float64{1e15, 0}, "p_1 subnormal, S large: g_1 = p_1·S is normal"},
 	{[]float64{0, -744.5}, []float64{1e300, 1e300}, "p_1 near the least subnormal, S huge"},

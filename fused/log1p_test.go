@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"infogain/ref"
+	"github.com/infogain-dev/infogain/ref"
 )
 
 // log1pMaxRel is the bound claimed for log1pDD, relative to log1p(s).

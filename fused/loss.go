@@ -5,8 +5,8 @@ import (
 	"sync"
 )
 
-// Accuracy bounds of Loss against the exact loss and gradient (DESIGN §5,
-// measured against ref over the case families of DESIGN §7, see
+// Accuracy bounds of Loss against the exact loss and gradient (docs/design.md §5,
+// measured against ref over the case families of docs/design.md §7, see
 // accuracy_test.go and the package README note).
 const (
 	// LossMaxULP bounds the loss error in ulps of the result type when

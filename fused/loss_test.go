@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"infogain/fused"
+	"github.com/infogain-dev/infogain/fused"
 )
 
 var (
@@ -12,7 +12,7 @@ var (
 	nan = math.NaN()
 )
 
-// TestLossSpecial checks the special cases of Loss (DESIGN §7) bit for bit,
+// TestLossSpecial checks the special cases of Loss (docs/design.md §7) bit for bit,
 // NaN equal to NaN and +0 to −0 in the gradient, in float64 and float32. Expected values are exact by
 // the rules of the doc comment (and agree with ref, which certifies them
 // Exact).

@@ -4,7 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // benchInputs returns the byte seeds plus n deterministic random inputs

@@ -3,7 +3,7 @@ package fuzz
 import (
 	"math"
 
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // crossEntropy is the independent oracle of FuzzIdentityH: softmax

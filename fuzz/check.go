@@ -5,16 +5,16 @@ import (
 	"math"
 	"strings"
 
-	"infogain/cases"
-	"infogain/fused"
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // Each check returns "" when the result passes and a diagnostic otherwise,
 // as gopter conditions do, so that a target can add the case and the
 // replay command before failing.
 
-// undefinedLoss reports whether the loss of x is undefined (DESIGN §7): a
+// undefinedLoss reports whether the loss of x is undefined (docs/design.md §7): a
 // NaN or +Inf logit, or every logit −Inf.
 func undefinedLoss(x []float64) bool {
 	allNegInf := true
@@ -34,12 +34,12 @@ func undefinedLoss(x []float64) bool {
 // loss (a NaN or +Inf logit, or all logits −Inf) is NaN.
 func checkNaNRule(c *cases.Case, r *cases.Result) string {
 	if undefinedLoss(c.Logits) && !math.IsNaN(r.Loss) {
-		return fmt.Sprintf("loss = %v (%x), want NaN: a NaN or +Inf logit, or all logits −Inf (DESIGN §7)", r.Loss, r.Loss)
+		return fmt.Sprintf("loss = %v (%x), want NaN: a NaN or +Inf logit, or all logits −Inf (docs/design.md §7)", r.Loss, r.Loss)
 	}
 	return ""
 }
 
-// checkSemantics checks the whole non-finite semantics of DESIGN §7, which
+// checkSemantics checks the whole non-finite semantics of docs/design.md §7, which
 // the reference and fused promise:
 //
 //	a NaN or +Inf logit, or all logits −Inf: loss and every g_j NaN
@@ -57,7 +57,7 @@ func checkSemantics(c *cases.Case, r *cases.Result) string {
 		}
 		for j, g := range r.Grad {
 			if !math.IsNaN(g) {
-				return fmt.Sprintf("grad[%d] = %v (%x), want NaN: the loss is undefined (DESIGN §7)", j, g, g)
+				return fmt.Sprintf("grad[%d] = %v (%x), want NaN: the loss is undefined (docs/design.md §7)", j, g, g)
 			}
 		}
 		return ""
@@ -70,7 +70,7 @@ func checkSemantics(c *cases.Case, r *cases.Result) string {
 		pos = pos || h[j] > 0
 		neg = neg || h[j] < 0
 		if r.Grad[j] != -h[j] {
-			return fmt.Sprintf("grad[%d] = %v (%x) at a −Inf logit, want −h_j = %v (DESIGN §7)", j, r.Grad[j], r.Grad[j], -h[j])
+			return fmt.Sprintf("grad[%d] = %v (%x) at a −Inf logit, want −h_j = %v (docs/design.md §7)", j, r.Grad[j], r.Grad[j], -h[j])
 		}
 	}
 	switch {
@@ -80,11 +80,11 @@ func checkSemantics(c *cases.Case, r *cases.Result) string {
 		}
 	case pos:
 		if !math.IsInf(r.Loss, 1) {
-			return fmt.Sprintf("loss = %v (%x), want +Inf: h_j > 0 on a −Inf logit (DESIGN §7)", r.Loss, r.Loss)
+			return fmt.Sprintf("loss = %v (%x), want +Inf: h_j > 0 on a −Inf logit (docs/design.md §7)", r.Loss, r.Loss)
 		}
 	case neg:
 		if !math.IsInf(r.Loss, -1) {
-			return fmt.Sprintf("loss = %v (%x), want −Inf: h_j < 0 on a −Inf logit (DESIGN §7)", r.Loss, r.Loss)
+			return fmt.Sprintf("loss = %v (%x), want −Inf: h_j < 0 on a −Inf logit (docs/design.md §7)", r.Loss, r.Loss)
 		}
 	case math.IsNaN(r.Loss):
 		return "loss = NaN on a defined case (finite h, a finite top logit, −Inf logits masked by h_j = 0)"
@@ -112,7 +112,7 @@ func nonNegative(h []float64) bool {
 // rounded reference) within fused's declared bounds: the loss within
 // fused.LossMaxULP ulps of its own type when every h_j ≥ 0, its scaled
 // error within fused.LossMaxScaled for any h, and every gradient
-// component's scaled error within fused.GradMaxScaled (DESIGN §5).
+// component's scaled error within fused.GradMaxScaled (docs/design.md §5).
 func checkAgainstRef(c *cases.Case, got, want *cases.Result) string {
 	dt32 := c.DType == cases.Float32
 	u := ulp.U64

@@ -4,15 +4,15 @@ import (
 	"math"
 	"testing"
 
-	"infogain/cases"
-	"infogain/fused"
-	"infogain/naive"
-	"infogain/peers"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/naive"
+	"github.com/infogain-dev/infogain/peers"
 )
 
 // The checks must be able to fail: each row feeds one a result that
 // breaks (or keeps) exactly one rule. Expected verdicts follow from
-// DESIGN §7 and the bounds of fused, not from running the checks.
+// docs/design.md §7 and the bounds of fused, not from running the checks.
 
 func TestCheckSemantics(t *testing.T) {
 	ninf := math.Inf(-1)
@@ -58,7 +58,7 @@ func TestCheckSemantics(t *testing.T) {
 }
 
 // TestCheckSemanticsPower runs checkSemantics on the ports whose documented
-// special cases differ from DESIGN §7: the check must flag each of them,
+// special cases differ from docs/design.md §7: the check must flag each of them,
 // or FuzzAllImpls could not tell a framework's behaviour from ours.
 func TestCheckSemanticsPower(t *testing.T) {
 	ninf := math.Inf(-1)
@@ -74,7 +74,7 @@ func TestCheckSemanticsPower(t *testing.T) {
 			f64(1, []float64{ninf, 0}, []float64{0, 1}), false},
 		{"LSEAtScale: NaN on a masked class", peers.LSEAtScale[float64],
 			f64(1, []float64{ninf, 0}, []float64{0, 1}), false},
-		{"fused follows DESIGN §7 on a masked class", fused.Loss[float64],
+		{"fused follows docs/design.md §7 on a masked class", fused.Loss[float64],
 			f64(1, []float64{ninf, 0}, []float64{0, 1}), true},
 	}
 	for _, tt := range tests {

@@ -4,11 +4,11 @@ import (
 	"encoding/binary"
 	"math"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // MaxC bounds the number of classes Decode produces. Every failure class
-// of DESIGN §7 shows at C ≤ 16 except "many classes", which the property
+// of docs/design.md §7 shows at C ≤ 16 except "many classes", which the property
 // battery and the reports cover; a small C keeps the differential target
 // fast enough to search deeply.
 const MaxC = 16
@@ -77,7 +77,7 @@ const (
 )
 
 // specials are the values kindSpecial draws from: what the frameworks'
-// trackers and DESIGN §7 name as the hard places.
+// trackers and docs/design.md §7 name as the hard places.
 var specials = [...]float64{
 	math.NaN(), math.Inf(1), math.Inf(-1), 0, math.Copysign(0, -1),
 	math.MaxFloat64, -math.MaxFloat64, 1.6e308, -1.6e308,

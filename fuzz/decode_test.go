@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 func sameCase(a, b *cases.Case) bool {

@@ -6,7 +6,7 @@
 // never produces NaN, ±Inf, subnormals, exact ties or logits sharing an
 // offset of 1e16. Decode reads a []byte as a regime selector, C, a label,
 // logits and an H row, drawing values from those special patterns, so that
-// every regime of DESIGN §7 is a few byte flips away. Encode is its inverse
+// every regime of docs/design.md §7 is a few byte flips away. Encode is its inverse
 // for any case with C ≤ MaxC: the seeds of the targets are the commented
 // case table encoded, and a finding replays as a plain test from
 // testdata/fuzz/FuzzX/.

@@ -8,10 +8,10 @@ import (
 	"math"
 	"testing"
 
-	"infogain/cases"
-	"infogain/fused"
-	"infogain/impls"
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // The targets. Plain `go test ./fuzz` replays the seeds and every file
@@ -31,7 +31,7 @@ var fusedImpl = &impls.Impl{Name: "fused", F64: fused.Loss[float64], F32: fused.
 var allImpls = impls.All
 
 // promisesSemantics names the implementations that document the whole
-// non-finite semantics of DESIGN §7; the frameworks' ports document only
+// non-finite semantics of docs/design.md §7; the frameworks' ports document only
 // its NaN rule (checkNaNRule).
 var promisesSemantics = map[string]bool{"ref": true, "fused": true}
 
@@ -76,7 +76,7 @@ func diffCase(c *cases.Case) string {
 }
 
 // checkRef checks the reference's own promises on a valid case: no error,
-// never Uncertified, the semantics of DESIGN §7.
+// never Uncertified, the semantics of docs/design.md §7.
 func checkRef(c *cases.Case, want *cases.Result) string {
 	switch {
 	case want.Err != "":
@@ -226,7 +226,7 @@ func callBatch(im *impls.Impl, b *cases.Batch, driver bool) (loss float64, grad 
 
 // FuzzAllImpls: every registered implementation, per case and per batch,
 // never panics, rejects exactly the invalid inputs with an error, follows
-// the NaN rule of DESIGN §7 (ref and fused: all of it), gives ignored
+// the NaN rule of docs/design.md §7 (ref and fused: all of it), gives ignored
 // positions a zero gradient, and a batch fast path agrees with the shared
 // driver bit for bit. A valid case also round-trips through the JSON-lines
 // codec.
@@ -373,7 +373,7 @@ func FuzzJSONLines(f *testing.F) {
 		}
 	}
 	for _, s := range []struct{ why, text string }{
-		{"the example line of DESIGN §7", `{"id":"dominant/0007","family":"dominant","dtype":"float64","logits":[37.42994775023705,0],"h":[1,0],"label":0}`},
+		{"the example line of docs/design.md §7", `{"id":"dominant/0007","family":"dominant","dtype":"float64","logits":[37.42994775023705,0],"h":[1,0],"label":0}`},
 		{"special strings and a float32 shortest form", `{"dtype":"float32","logits":["-inf",0.1,"nan"],"h":[0,1,-0],"label":1}` + "\n\n" + `{"dtype":"float64","logits":["inf"],"h":[1],"label":0}`},
 		{"errors: overflow, unknown field, bad label, trailing data", `{"dtype":"float64","logits":[1e400],"h":[1],"label":0}` + "\n" + `{"dtype":"float64","logit":[1],"h":[1],"label":0}` + "\r\n" + `{"dtype":"float64","logits":[1],"h":[1],"label":1.5}` + "\n" + `{"dtype":"float64","logits":[1],"h":[1],"label":0} x`},
 		{"not JSON at all", "\x00\xff{[\"}"},

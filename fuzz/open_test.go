@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // Findings that fail on main wait under testdata/open/FuzzX/, in the

@@ -1,9 +1,9 @@
 package fuzz
 
 import (
-	"infogain/cases"
-	"infogain/impls"
-	"infogain/ref"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/ref"
 )
 
 // refImpl is the certified reference as the targets call it: ref.Eval64

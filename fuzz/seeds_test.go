@@ -6,7 +6,7 @@ import (
 	"math"
 	"testing"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 var (
@@ -46,7 +46,7 @@ var fuzzSeeds = []seedCase{
 		f64(0, []float64{1, 0, -1}, []float64{1.5e308, 1e308, 1e308})},
 	{"spread of 2.2e300 whose x − m is inexact: its rounding error (2^943) must not leak into exp(x − m) = 0",
 		f64(0, []float64{1e300, -1.2345678901234567e300}, []float64{1, 0})},
-	{"tiny loss log1p(e^-40) ≈ 4.2e-18 that LSE − x rounds to 0 (DESIGN §3.2)",
+	{"tiny loss log1p(e^-40) ≈ 4.2e-18 that LSE − x rounds to 0 (docs/design.md §3.2)",
 		f64(0, []float64{40, 0}, []float64{1, 0})},
 	{"difference at exp's underflow threshold −745.13 (exp(−745.13…) is the least subnormal or 0)",
 		f64(1, []float64{0, -745.1332191019411}, []float64{0, 1})},
@@ -58,11 +58,11 @@ var fuzzSeeds = []seedCase{
 		f64(1, []float64{1, math.Nextafter(1, 2), 1}, []float64{0, 1, 0})},
 	{"subnormal logits: differences of 5e-324",
 		f64(0, []float64{5e-324, 0, -5e-324}, []float64{0.5, 0.5, 0})},
-	{"signed h (a distance matrix used as similarities): terms of both signs cancel (DESIGN §5 scaled metric)",
+	{"signed h (a distance matrix used as similarities): terms of both signs cancel (docs/design.md §5 scaled metric)",
 		f64(0, []float64{1, 2, 3}, []float64{1, -2, 0.5})},
 	{"zero row: loss 0 and gradient 0 whatever the logits",
 		f64(2, []float64{3, -1e300, 7}, []float64{0, 0, 0})},
-	{"h concentrated on one class with a tiny tail: S − h_j must stay exact (DESIGN §3.3)",
+	{"h concentrated on one class with a tiny tail: S − h_j must stay exact (docs/design.md §3.3)",
 		f64(0, []float64{0, 0}, []float64{1e16, 1})},
 	{"row sum 1e-30: gradients near the underflow floor",
 		f64(1, []float64{2, 0, -3}, []float64{0, 1e-30, 0})},
@@ -74,7 +74,7 @@ var fuzzSeeds = []seedCase{
 		f64(0, []float64{0, 1}, []float64{nan, 1})},
 }
 
-// familySeeds returns the first cases of every DESIGN §7 family in both
+// familySeeds returns the first cases of every docs/design.md §7 family in both
 // dtypes (cases.Generate, seed 1) that fit in MaxC classes.
 func familySeeds(tb testing.TB) []seedCase {
 	var out []seedCase

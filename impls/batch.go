@@ -1,6 +1,6 @@
 package impls
 
-import "infogain/cases"
+import "github.com/infogain-dev/infogain/cases"
 
 // RunBatch is the shared batch driver: Caffe's SoftmaxWithLoss/InfogainLoss
 // batch semantics over any per-sample function, in T arithmetic.

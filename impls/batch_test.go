@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // probe is a per-sample function whose outputs identify its inputs, so the

@@ -1,18 +1,18 @@
 package impls
 
 import (
-	"infogain/cases"
-	"infogain/fused"
-	"infogain/naive"
-	"infogain/peers"
-	"infogain/ref"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/naive"
+	"github.com/infogain-dev/infogain/peers"
+	"github.com/infogain-dev/infogain/ref"
 )
 
 func init() {
 	registry = []*Impl{
 		{
 			Name: "ref",
-			Doc:  "certified big.Float reference: correctly rounded loss and gradient (DESIGN §4)",
+			Doc:  "certified big.Float reference: correctly rounded loss and gradient (docs/design.md §4)",
 			F64:  func(dst, x, h []float64) float64 { l, _ := ref.Eval64(dst, x, h); return l },
 			F32:  func(dst, x, h []float32) float32 { l, _ := ref.Eval32(dst, x, h); return l },
 			C64:  func(dst, x, h []float64) (float64, string) { l, c := ref.Eval64(dst, x, h); return l, c.String() },
@@ -20,7 +20,7 @@ func init() {
 		},
 		{
 			Name: "fused",
-			Doc:  "ours: shift + log1p, compensated same-signed sums, complements, rescaling (DESIGN §3)",
+			Doc:  "ours: shift + log1p, compensated same-signed sums, complements, rescaling (docs/design.md §3)",
 			F64:  fused.Loss[float64],
 			F32:  fused.Loss[float32],
 			B64:  fusedBatch[float64],

@@ -3,7 +3,7 @@ package impls
 import (
 	"fmt"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // Float is the element type of an implementation.

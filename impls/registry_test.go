@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 func TestRegistry(t *testing.T) {

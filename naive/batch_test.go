@@ -5,9 +5,9 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"infogain/cases"
-	"infogain/impls"
-	"infogain/naive"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/naive"
 )
 
 // caffeLayerTestBatch builds the input of Caffe's own InfogainLoss layer test

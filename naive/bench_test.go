@@ -4,7 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"infogain/naive"
+	"github.com/infogain-dev/infogain/naive"
 )
 
 // BenchmarkLoss times one forward+backward row of C = 1000 moderate logits,

@@ -3,7 +3,7 @@ package naive_test
 import (
 	"fmt"
 
-	"infogain/naive"
+	"github.com/infogain-dev/infogain/naive"
 )
 
 // The label sits 100 below the other logit: p_0 = e^-100 is clamped to

@@ -3,9 +3,9 @@ package naive_test
 import (
 	"testing"
 
-	"infogain/cases"
-	"infogain/impls"
-	"infogain/naive"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/naive"
 )
 
 // TestThroughImplCase runs the acceptance line through the path

@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"infogain/naive"
+	"github.com/infogain-dev/infogain/naive"
 )
 
 // seed fixes every random draw in this package's tests; -seed=0 picks one

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"infogain/peers"
+	"github.com/infogain-dev/infogain/peers"
 )
 
 type peer struct {

@@ -4,9 +4,9 @@ import (
 	"math"
 	"testing"
 
-	"infogain/cases"
-	"infogain/impls"
-	"infogain/peers"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/peers"
 )
 
 // Caffe's tolerances in src/caffe/test/test_infogain_loss_layer.cpp (after

@@ -6,7 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
-	"infogain/peers"
+	"github.com/infogain-dev/infogain/peers"
 )
 
 // notDocumented marks a loss the source does not state.

@@ -3,7 +3,7 @@ package peers_test
 import (
 	"fmt"
 
-	"infogain/peers"
+	"github.com/infogain-dev/infogain/peers"
 )
 
 // Caffe after PR #3855 still clamps the forward pass, but its backward pass

@@ -3,9 +3,9 @@ package peers_test
 import (
 	"testing"
 
-	"infogain/cases"
-	"infogain/impls"
-	"infogain/peers"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/peers"
 )
 
 // TestThroughImplCase runs the acceptance line through the path

@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"infogain/peers"
+	"github.com/infogain-dev/infogain/peers"
 )
 
 // TestSpecialCases checks every port's documented special cases bit for

@@ -7,7 +7,7 @@ import (
 	"os"
 	"testing"
 
-	"infogain/peers"
+	"github.com/infogain-dev/infogain/peers"
 )
 
 // maxTorchULP bounds the distance between the port and PyTorch 1.13 on rows

@@ -10,7 +10,7 @@ import (
 	"github.com/leanovate/gopter/gen"
 	"github.com/leanovate/gopter/prop"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // batchInput is the generated value of the batch properties.
@@ -205,7 +205,7 @@ func dropInner(b cases.Batch, i int) cases.Batch {
 	return d
 }
 
-// normalizer is Caffe's normalizer, written here from DESIGN §1 rather than
+// normalizer is Caffe's normalizer, written here from docs/design.md §1 rather than
 // taken from cases.Batch.Normalizer, which is under test through the driver.
 func normalizer(b *cases.Batch) float64 {
 	var n int

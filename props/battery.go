@@ -14,13 +14,13 @@ import (
 
 	"github.com/leanovate/gopter"
 
-	"infogain/cases"
-	"infogain/fused"
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // Bounds are an implementation's declared error bounds against the exact
-// result, in the units of DESIGN §5, for one output type.
+// result, in the units of docs/design.md §5, for one output type.
 type Bounds struct {
 	// LossULP bounds the loss error in ulps of the output type when every
 	// h_j ≥ 0.
@@ -34,7 +34,7 @@ type Bounds struct {
 }
 
 // Standard is the suite's standard: the bounds fused declares and meets
-// (the targets of DESIGN §6). An implementation without declared bounds is
+// (the targets of docs/design.md §6). An implementation without declared bounds is
 // judged against it.
 var Standard = Bounds{LossULP: fused.LossMaxULP, LossScaled: fused.LossMaxScaled, GradScaled: fused.GradMaxScaled}
 
@@ -121,7 +121,7 @@ type Result struct {
 	// Detail is the failing check's diagnostic, or the panic.
 	Detail string
 	// Case is the shrunk counterexample of a per-case property, Batch that
-	// of a batch property; CaseJSON is Case as a DESIGN §7 JSON line.
+	// of a batch property; CaseJSON is Case as a docs/design.md §7 JSON line.
 	Case     *cases.Case
 	Batch    *cases.Batch
 	CaseJSON string
@@ -357,7 +357,7 @@ func replay(r Result, testName string) []string {
 	return cmds
 }
 
-// caseJSON encodes c as one DESIGN §7 line, without the trailing newline.
+// caseJSON encodes c as one docs/design.md §7 line, without the trailing newline.
 func caseJSON(c *cases.Case) string {
 	var buf bytes.Buffer
 	if err := cases.NewEncoder(&buf).Encode(c); err != nil {
@@ -368,7 +368,7 @@ func caseJSON(c *cases.Case) string {
 	return strings.TrimRight(buf.String(), "\n")
 }
 
-// floats formats v as a JSON array in the notation of DESIGN §7.
+// floats formats v as a JSON array in the notation of docs/design.md §7.
 func floats(v []float64) string {
 	s := make([]string, len(v))
 	for i, x := range v {

@@ -3,7 +3,7 @@ package props
 import (
 	"testing"
 
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 func TestExplicitSeedIgnoresMalformedEnv(t *testing.T) {

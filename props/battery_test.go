@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"infogain/cases"
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // TestFailureReport checks what a failure carries: the seed, a shrunk case

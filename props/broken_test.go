@@ -3,8 +3,8 @@ package props
 import (
 	"math"
 
-	"infogain/cases"
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // The deliberately broken variants: each is careful (below) with exactly one
@@ -14,7 +14,7 @@ import (
 
 // careful is a textbook-careful implementation: max shift, log1p, the loss
 // as a compensated sum of same-signed terms and complement gradients
-// (DESIGN §3.1–3.3), without fused's overflow rescaling or speed.
+// (docs/design.md §3.1–3.3), without fused's overflow rescaling or speed.
 func careful(dst, x, h []float64) float64 { return variant(dst, x, h, flawNone) }
 
 type flaw int
@@ -73,7 +73,7 @@ func variant(dst, x, h []float64, fl flaw) float64 {
 			dst[j] = p - h[j]
 		default:
 			// S − h_j as Σ_{i≠j} h_i: rounding S first would cancel
-			// when h sits on one class (DESIGN §3.3).
+			// when h sits on one class (docs/design.md §3.3).
 			others := append(append([]float64(nil), h[:j]...), h[j+1:]...)
 			rest := neumaier(others)
 			dst[j] = p*rest - h[j]*q

@@ -5,7 +5,7 @@ import "math"
 // This file holds the independent formulas the properties compare against:
 // softmax cross-entropy, label smoothing and class-weighted cross-entropy
 // written the way their own definitions read, not through the infogain
-// formula, and the conditioning scales of DESIGN §5.
+// formula, and the conditioning scales of docs/design.md §5.
 //
 // Method: with m = max_j x_j and k its first index, each x_j − m is split
 // exactly as hi + lo by TwoSum, e_j = exp(hi)·(1 + lo) ≈ exp(x_j − m) and
@@ -28,7 +28,7 @@ import "math"
 // labelSmoothing and classWeighted for finite logits.
 const maxDirectLossULP = 8
 
-// maxDirectGradScaled bounds the componentwise scaled error (DESIGN §5) of
+// maxDirectGradScaled bounds the componentwise scaled error (docs/design.md §5) of
 // ceGrad.
 const maxDirectGradScaled = 8
 
@@ -147,7 +147,7 @@ func labelSmoothing(x []float64, l int, eps float64) float64 {
 }
 
 // gradScales returns p_j|S − h_j| + |h_j|q_j for every j, the scale of the
-// componentwise gradient error of DESIGN §5.
+// componentwise gradient error of docs/design.md §5.
 func gradScales(x, h []float64) []float64 {
 	sp := parts(x)
 	S := neumaier(h)

@@ -3,8 +3,8 @@ package props
 import (
 	"testing"
 
-	"infogain/cases"
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // TestDirectGolden checks the direct formulas on values computed at 4000
@@ -18,7 +18,7 @@ func TestDirectGolden(t *testing.T) {
 		why  string
 	}{
 		{[]float64{37.42994775023705, 0}, 0, 5.551115123125776e-17, []float64{-5.551115123125776e-17, 5.551115123125776e-17},
-			"DESIGN §3.3: p_0 rounds to 1, the tail gradient must survive"},
+			"docs/design.md §3.3: p_0 rounds to 1, the tail gradient must survive"},
 		{[]float64{0, 0, 0}, 1, 1.0986122886681098, []float64{0.3333333333333333, -0.6666666666666666, 0.3333333333333333},
 			"ties: log 3"},
 		{[]float64{1e16, 1e16, 1e16}, 2, 1.0986122886681098, []float64{0.3333333333333333, 0.3333333333333333, -0.6666666666666666},

@@ -3,7 +3,7 @@
 // g_j = p_j·S − h_j (S = Σ_j h_j): agreement with the certified reference
 // within declared bounds, the special forms of H (identity, label smoothing,
 // class weights), exact invariances, finite differences, float32/float64
-// consistency, Caffe's batch semantics, the non-finite semantics of DESIGN §7
+// consistency, Caffe's batch semantics, the non-finite semantics of docs/design.md §7
 // and the absence of panics.
 //
 // Run returns one Result per property without failing anything; Check runs
@@ -19,6 +19,6 @@
 //
 // Conventions: H is row-major C×C and a case carries its row h = H[label,:];
 // labels count from 0; tolerances are the implementation's declared Bounds in
-// the units of DESIGN §5 (ulps of the output type, or errors scaled by the
+// the units of docs/design.md §5 (ulps of the output type, or errors scaled by the
 // conditioning of the problem).
 package props

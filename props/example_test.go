@@ -5,8 +5,8 @@ import (
 	"math"
 	"slices"
 
-	"infogain/impls"
-	"infogain/props"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/props"
 )
 
 // A user's own Go implementation goes through the battery in a dozen lines:

@@ -8,7 +8,7 @@ import (
 	"github.com/leanovate/gopter/prop"
 	"gonum.org/v1/gonum/diff/fd"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // fdStep and fdRelTol: a central difference with step δ has truncation error

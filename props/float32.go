@@ -4,7 +4,7 @@ import (
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/prop"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 func propFloat32(e *env) (gopter.Prop, string) {

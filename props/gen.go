@@ -8,7 +8,7 @@ import (
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // caseType is the type of the values the per-case generators produce.

@@ -7,7 +7,7 @@ import (
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/prop"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // gridBits is how many significant bits the shift property keeps below the

@@ -5,9 +5,9 @@ import (
 	"math"
 	"math/big"
 
-	"infogain/cases"
-	"infogain/impls"
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // outcome is an implementation's answer on one case, widened to float64.
@@ -49,7 +49,7 @@ func unit(dt cases.DType) float64 {
 }
 
 // tolerance is what a comparison allows: the loss in ulps of the output
-// type when every h_j ≥ 0, else scaled (DESIGN §5); the gradient scaled
+// type when every h_j ≥ 0, else scaled (docs/design.md §5); the gradient scaled
 // componentwise.
 type tolerance struct {
 	lossULP, lossScaled, gradScaled float64

@@ -7,7 +7,7 @@ import (
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/prop"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // nonFiniteKinds are the injections of the non-finite property.
@@ -87,7 +87,7 @@ func nonFiniteShrinker(f filter) gopter.Shrinker {
 	}
 }
 
-// classify names the non-finite situation of c, as DESIGN §7 orders it.
+// classify names the non-finite situation of c, as docs/design.md §7 orders it.
 func classify(c *cases.Case) string {
 	finite, minusInf, hot, hotSigned := 0, 0, false, false
 	for j, v := range c.Logits {
@@ -185,7 +185,7 @@ func checkNonFinite(e *env, c *cases.Case, got outcome) string {
 		}
 		return judge("masked case against the case without its masked classes", c.DType, red.Logits, red.H, kept, want, e.bounds(c.DType).twice(), false)
 	}
-	// Finite logits, or h of both signs on −Inf logits (where DESIGN §7
+	// Finite logits, or h of both signs on −Inf logits (where docs/design.md §7
 	// says nothing): nothing to check here.
 	return e.vacuous()
 }

@@ -7,8 +7,8 @@ import (
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/prop"
 
-	"infogain/cases"
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // panicPool holds the values the no-panic property draws logits and h from.

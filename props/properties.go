@@ -5,7 +5,7 @@ import (
 	"github.com/leanovate/gopter/gen"
 	"github.com/leanovate/gopter/prop"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // Property IDs: the subtest names of Check and the keys of Only.
@@ -63,7 +63,7 @@ func battery() []property {
 		{IDNormalizer, "A batch loss is divided by its mode's normalizer max(1, n) (FULL, VALID, BATCH_SIZE, NONE).", false, propNormalizer},
 		{IDLossWeight, "loss_weight scales the batch gradient and not the loss.", false, propLossWeight},
 		{IDLayout, "A batch in (outer, C, inner) layout gives each position its per-sample result.", false, propLayout},
-		{IDNonFinite, "NaN and +Inf logits give NaN, −Inf logits give the limit (DESIGN §7).", false, propNonFinite},
+		{IDNonFinite, "NaN and +Inf logits give NaN, −Inf logits give the limit (docs/design.md §7).", false, propNonFinite},
 		{IDNoPanic, "No input makes it panic, and invalid input is an error.", false, propNoPanic},
 	}
 }

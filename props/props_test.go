@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"infogain/fused"
-	"infogain/impls"
-	"infogain/naive"
-	"infogain/peers"
-	"infogain/ref"
+	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/naive"
+	"github.com/infogain-dev/infogain/peers"
+	"github.com/infogain-dev/infogain/ref"
 )
 
 // Replay: PROPS_SEED=N go test ./props -run 'TestBattery/IMPL/PROPERTY' -v,

@@ -7,7 +7,7 @@ import (
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/prop"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // withLabelRow draws finite-or-masked logits from the logits families and

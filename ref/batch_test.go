@@ -4,9 +4,9 @@ import (
 	"math"
 	"testing"
 
-	"infogain/cases"
-	"infogain/impls"
-	"infogain/ref"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/ref"
 )
 
 // TestBatchThroughDriver runs Eval64 and Eval32 under the shared Caffe batch

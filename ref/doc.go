@@ -9,7 +9,7 @@
 // sign. Outputs are computed by a double-double fast path whose error
 // bound is propagated from published double-word operation bounds and,
 // when its interval does not decide the rounding, by math/big with Ziv's
-// strategy (DESIGN §4); ReadStats counts the rows each path settled. The package also provides Exp,
+// strategy (docs/design.md §4); ReadStats counts the rows each path settled. The package also provides Exp,
 // Log and Log1p on *big.Float. It imports only the standard library;
 // programmer errors panic with messages prefixed "ref: ".
 package ref

@@ -10,7 +10,7 @@ type Kind int
 
 const (
 	// Exact: every output equals the mathematical value (this includes the
-	// defined non-finite outputs of DESIGN §7).
+	// defined non-finite outputs of docs/design.md §7).
 	Exact Kind = iota
 	// Rounded: every output is the correctly rounded mathematical value
 	// (round to nearest, ties to even) and at least one was inexact.
@@ -39,7 +39,7 @@ func (c Cert) String() string {
 }
 
 // Stats counts evaluated rows: Rows in all, Trivial answered by the
-// non-finite rules of DESIGN §7 alone, FastRows settled by the
+// non-finite rules of docs/design.md §7 alone, FastRows settled by the
 // double-double fast path without big.Float.
 type Stats struct {
 	Rows, FastRows, Trivial uint64
@@ -58,7 +58,7 @@ func ReadStats() Stats {
 // p = softmax(x) and S = Σ_j h_j, with the certification of the result.
 // len(dst), len(x) and len(h) must be equal and ≥ 1, else Eval64 panics.
 //
-// Special cases are (DESIGN §7):
+// Special cases are (docs/design.md §7):
 //
 //	any x_j NaN or +Inf: loss and every g_j NaN (Exact)
 //	every x_j −Inf: loss and every g_j NaN (Exact)

@@ -18,7 +18,7 @@ var (
 	negZero = math.Copysign(0, -1)
 )
 
-// TestEvalSpecial: the non-finite semantics of DESIGN §7 and exact
+// TestEvalSpecial: the non-finite semantics of docs/design.md §7 and exact
 // results, compared bit for bit (NaN equal to NaN, ±0 distinct).
 func TestEvalSpecial(t *testing.T) {
 	for _, c := range []struct {
@@ -45,7 +45,7 @@ func TestEvalSpecial(t *testing.T) {
 			"S = 0: L = A = 3·(1 + 2^−52) = 3 + 1.5·2^−51, a tie between 3 + 2^−51 and 3 + 2^−50, to even; g = −h exactly"},
 		{[]float64{1, 2, 3}, []float64{0, 0, 0}, 0, []float64{0, 0, 0}, Exact, "zero row: all +0"},
 		{[]float64{37.42994775023705, 0}, []float64{1, 0}, 5.551115123125776e-17, []float64{-5.551115123125776e-17, 5.551115123125776e-17}, Rounded,
-			"the tail gradient of DESIGN §3 (values from the mpmath table, its dominant/float64 row)"},
+			"the tail gradient of docs/design.md §3 (values from the mpmath table, its dominant/float64 row)"},
 		{[]float64{2000, 0}, []float64{1, 0}, 0, []float64{negZero, 0}, Rounded, "e^−2000 is below every subnormal: L → +0, g_0 = −q_0 → −0, g_1 = p_1 → +0"},
 		{[]float64{2000, 0}, []float64{-1, 0}, negZero, []float64{0, negZero}, Rounded, "same with S < 0: the zeros take the signs"},
 		{[]float64{1.6e308, -1.6e308}, []float64{0, 1}, inf, []float64{1, -1}, Rounded, "x − m overflows float64: L = 3.2e308 rounds to +Inf"},

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // GateToleranceULP is how far a worst-case ulp distance may grow before the

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // TestGateCatchesBrokenFused is the gate's proof of power: a baseline made

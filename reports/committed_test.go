@@ -3,7 +3,7 @@ package reports
 import (
 	"testing"
 
-	"infogain/fused"
+	"github.com/infogain-dev/infogain/fused"
 )
 
 // TestCommittedBaselineHolds reads the committed baseline and checks what it

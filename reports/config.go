@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"io"
 
-	"infogain/cases"
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // Size selects how many cases a sweep runs.

@@ -6,6 +6,6 @@
 //
 // Conventions: errors are measured in the case's own dtype against the
 // reference's correctly rounded outputs; bits of error are log2(ulps+1)
-// (DESIGN §5). Every output is a pure function of the Config: no clocks, no
+// (docs/design.md §5). Every output is a pure function of the Config: no clocks, no
 // map-order iteration, fixed float formatting, so two runs are byte-identical.
 package reports

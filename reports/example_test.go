@@ -3,7 +3,7 @@ package reports_test
 import (
 	"fmt"
 
-	"infogain/reports"
+	"github.com/infogain-dev/infogain/reports"
 )
 
 // The gate's comparison: a worst case that grows fails, naming the

@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // GridFamily names the spread × C sweep that reports adds to the case

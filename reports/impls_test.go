@@ -3,16 +3,16 @@ package reports
 import (
 	"math"
 
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // The implementations of this file exist only in the tests: they let the
 // report machinery be tested without the registry, and let the gate test
 // break an implementation on purpose without touching the real code.
 
-// shiftLog1p is the textbook stable formula (DESIGN §3.1): m = max x,
+// shiftLog1p is the textbook stable formula (docs/design.md §3.1): m = max x,
 // s = Σ_{j≠k} exp(x_j − m), L = Σ_j h_j(m − x_j) + S·log1p(s),
-// g_j = p_j·S − h_j, with the non-finite semantics of DESIGN §7. log1p
+// g_j = p_j·S − h_j, with the non-finite semantics of docs/design.md §7. log1p
 // replaces log1p(s), so that the gate test can swap in log(1 + s).
 func shiftLog1p(dst, x, h []float64, log1p func(float64) float64) float64 {
 	m, k := math.Inf(-1), -1

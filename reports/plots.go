@@ -14,7 +14,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // Plot size: wide enough for a legend of eight implementations beside the

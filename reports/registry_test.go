@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"infogain/cases"
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // TestRegistryReportShows runs the gate-size sweep over the registered

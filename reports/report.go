@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"slices"
 
-	"infogain/cases"
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // AllFamilies is the Family of the summaries that pool every family.
@@ -98,7 +98,7 @@ type Summary struct {
 	LossWorstCase string
 	GradWorstCase string
 	// GradScaledWorst is the largest componentwise scaled gradient error
-	// (DESIGN §5), capped at MaxFloat64.
+	// (docs/design.md §5), capped at MaxFloat64.
 	GradScaledWorst float64
 	// Counts of scored cases: loss (or every gradient component) correctly
 	// rounded (0 ulps) and within 1 ulp.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"infogain/impls"
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // TestWriteDirDeterministic runs the same sweep twice with different worker

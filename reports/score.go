@@ -3,8 +3,8 @@ package reports
 import (
 	"math"
 
-	"infogain/cases"
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // Class says how a case is checked.
@@ -17,7 +17,7 @@ const (
 	// RefRejected: the reference rejects the case as invalid input; the
 	// implementation must reject it too.
 	RefRejected Class = "ref-rejected"
-	// RefNonFinite: some reference output is NaN or ±Inf (DESIGN §7); the
+	// RefNonFinite: some reference output is NaN or ±Inf (docs/design.md §7); the
 	// implementation must give the same special values in the same places,
 	// and its other outputs are still measured in ulps (an overflowing loss
 	// leaves a finite gradient to score: the h-huge family).
@@ -50,7 +50,7 @@ type CaseScore struct {
 	LossULP uint64
 	GradULP uint64
 	// GradScaled is the largest componentwise scaled gradient error
-	// (DESIGN §5), capped at MaxFloat64 so that it stays JSON; 0 unless
+	// (docs/design.md §5), capped at MaxFloat64 so that it stays JSON; 0 unless
 	// GradScored.
 	GradScaled float64
 	// NonFinite is set when some output is NaN or ±Inf where the

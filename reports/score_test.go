@@ -4,8 +4,8 @@ import (
 	"math"
 	"testing"
 
-	"infogain/cases"
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 var nan, inf = math.NaN(), math.Inf(1)

@@ -8,8 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"infogain/cases"
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // Run performs the sweep cfg describes and returns its report. The

@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"infogain/cases"
-	"infogain/fused"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/fused"
 )
 
 // Files written by WriteDir besides the plots.
@@ -170,7 +170,7 @@ const howToRead = `
   them (±0 equal; NaN against a number is the maximum, 2^64−1); **bits of
   error** is log2(ulps+1): 0 is correctly rounded, 1 is one ulp, 1.58 two ulps,
   64 a NaN or an error. For the gradient the worst component counts.
-* **grad scaled** is the componentwise scaled gradient error of DESIGN §5,
+* **grad scaled** is the componentwise scaled gradient error of docs/design.md §5,
   |Δg_j| / (u·(p_j|S − h_j| + |h_j| q_j)) maximised over j and cases: the
   error against what the conditioning of each component allows (u = 2^-53 or
   2^-24); it is the measure to read for rows h with mixed signs.
@@ -182,7 +182,7 @@ const howToRead = `
   **non-finite** counts cases with a NaN or ±Inf output where the reference's
   is finite; **errors** the valid cases the implementation rejected or
   panicked on.
-* Where the reference rejects a case, or an output of it is NaN/±Inf (DESIGN
+* Where the reference rejects a case, or an output of it is NaN/±Inf (docs/design.md
   §7), **special-value mismatches** counts the cases where the
   implementation's special values (NaN, +Inf, −Inf, an error) differ from the
   reference's.
@@ -265,7 +265,7 @@ func fmtProps(im *ImplInfo) string {
 }
 
 // The suite's standard, which the findings table measures every
-// implementation against: the bounds fused declares (DESIGN §6).
+// implementation against: the bounds fused declares (docs/design.md §6).
 const (
 	standardLossULP    = fused.LossMaxULP
 	standardGradScaled = fused.GradMaxScaled
@@ -277,7 +277,7 @@ const (
 // special-value mismatches, errors.
 func (r *Report) writeFindings(b *strings.Builder) {
 	fmt.Fprintf(b, "## Where each implementation falls short\n\n")
-	fmt.Fprintf(b, "Families where the worst case exceeds the suite's standard (fused's declared bounds, DESIGN §6): "+
+	fmt.Fprintf(b, "Families where the worst case exceeds the suite's standard (fused's declared bounds, docs/design.md §6): "+
 		"**loss** > %d ulps, **grad** scaled error > %d, **non-finite** outputs where the reference's are finite, "+
 		"special-value **mismatches**, **errors** on valid input.\n\n", standardLossULP, standardGradScaled)
 	for _, dt := range r.Meta.DTypes {

@@ -8,7 +8,7 @@ Regenerate (byte-for-byte, deterministic from SEED):
 It writes
   ref/testdata/funcs.jsonl.gz  exp, log, log1p of float64 arguments at 400 bits
   ref/testdata/rows.jsonl.gz   hard softmax-with-infogain rows of every family
-                               of DESIGN §7 with their correctly rounded loss
+                               of docs/design.md §7 with their correctly rounded loss
                                and gradient (float64 and float32)
   ref/testdata/round.jsonl.gz  exact dyadic values and their roundings, so the
                                Go rounding and this script's rounding check
@@ -222,7 +222,7 @@ def round_sum(E, B, fmt):
 
 
 def evaluate(x, h, dtype):
-    """Correctly rounded (loss, grad) by DESIGN §7 semantics."""
+    """Correctly rounded (loss, grad) by docs/design.md §7 semantics."""
     fmt = FMT[dtype]
     C = len(x)
     if any(math.isnan(v) or v == INF for v in x):
@@ -543,7 +543,7 @@ def gen_special(g):
         g.add("smallloss", "float64", [t, 0.0, -1.0], [0.5, 0.0, 0.0], 0)
     for t in [20.0, 30.0, 50.66, 90.0]:
         g.add("smallloss", "float32", [t, 0.0], [1.0, 0.0], 0)
-    # the tail gradient of DESIGN §3
+    # the tail gradient of docs/design.md §3
     g.add("dominant", "float64", [37.42994775023705, 0.0], [1.0, 0.0], 0)
     # x - m overflows
     for dt, big in (("float64", 1.6e308), ("float32", 3.0e38)):
@@ -676,7 +676,7 @@ def main():
                     "loss": bits(loss, dt), "grad": [bits(v, dt) for v in grad]})
         if i % 200 == 0:
             print("row %d/%d" % (i, len(g.rows)), file=sys.stderr)
-    write("rows.jsonl.gz", dict(head, what="rows of DESIGN §7 families; loss and grad are hex bits of the correctly rounded values (exact 0 is +0)"), out)
+    write("rows.jsonl.gz", dict(head, what="rows of docs/design.md §7 families; loss and grad are hex bits of the correctly rounded values (exact 0 is +0)"), out)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 
 The rows are like BenchmarkEval64C10/C1000 in ref/bench_test.go: logits
 N(0, 3^2), label smoothing with eps = 0.1. The oracle is the plain formula
-(no certification): L = sum_j h_j (LSE(x) - x_j), g_j = p_j S - h_j. DESIGN
+(no certification): L = sum_j h_j (LSE(x) - x_j), g_j = p_j S - h_j. docs/design.md
 §6 asks ref to be at least 50x faster than this; compare with the
 cpu-ns/row of `go test ./ref -run X -bench Eval64`.
 """

@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // benchCase is a moderate row with a wide h: what reports/ feeds the

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // Float64 edges, from the IEEE 754 binary64 layout (1 sign, 11 exponent,

@@ -2,7 +2,7 @@
 // (L = −Σ_j h_j log softmax(x)_j, g_j = p_j·S − h_j, S = Σ_j h_j) against
 // exact reference values: ulp distances and bits of error in the output's own
 // type, the loss error scaled by its condition, the gradient error scaled
-// componentwise by its condition, and the normwise gradient error (DESIGN §5).
+// componentwise by its condition, and the normwise gradient error (docs/design.md §5).
 //
 // Conventions: got is the value under test, want the exact (reference)
 // value; x are the logits and h the row H[label,:] of the case. Float32

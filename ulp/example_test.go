@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"math"
 
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
-// The dominant-logit case of DESIGN §3: logits [37.43, 0] with the label on
+// The dominant-logit case of docs/design.md §3: logits [37.43, 0] with the label on
 // the first class. The exact gradient is [−5.55e-17, +5.55e-17]; an
 // implementation that forms 1 − p_0 in float64 returns 0 for the first
 // component: 2^62 ulps, 62 bits wrong. The problem is well conditioned

@@ -10,7 +10,7 @@ import (
 	"github.com/leanovate/gopter/gen"
 	"github.com/leanovate/gopter/prop"
 
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // properties returns a gopter battery with the fixed seed (or the -ulp.seed

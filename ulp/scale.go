@@ -38,7 +38,7 @@ type parts struct {
 	onePlusS xf
 }
 
-// analyze reports ok = false when the loss is undefined (DESIGN §7): no
+// analyze reports ok = false when the loss is undefined (docs/design.md §7): no
 // logits, a NaN or +Inf logit, all logits −Inf, or a non-finite h (or
 // len(h) ≠ len(x), which the exported functions reject first).
 func analyze(x, h []float64) (p parts, ok bool) {

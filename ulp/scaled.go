@@ -26,7 +26,7 @@ const ScaledRelErr = 1e-6
 //	LossScaled(v, v, x, h, u) = 0 for every v, ±Inf included (and +0, −0)
 //	LossScaled(got, want, x, h, u) = +Inf if got ≠ want and either is NaN or ±Inf
 //	LossScaled(got, want, x, h, u) = +Inf if got ≠ want and the exact loss of
-//	    (x, h) is not finite or not defined (DESIGN §7: no logits, a NaN or
+//	    (x, h) is not finite or not defined (docs/design.md §7: no logits, a NaN or
 //	    +Inf logit, all logits −Inf, non-finite h, or h_j ≠ 0 on a −Inf logit)
 //
 // A −Inf logit with h_j = 0 contributes nothing (masking). LossScaled panics

@@ -4,7 +4,7 @@ import (
 	"math"
 	"testing"
 
-	"infogain/ulp"
+	"github.com/infogain-dev/infogain/ulp"
 )
 
 // TestLossScaledSpecial: results fixed by the special cases of LossScaled

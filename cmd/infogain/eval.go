@@ -9,8 +9,8 @@ import (
 	"os"
 	"strings"
 
-	"infogain/cases"
-	"infogain/impls"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -22,7 +22,7 @@ func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `Usage: infogain eval --impl NAME [--in FILE] [--out FILE]
 
-Reads one case per line (DESIGN §7 format):
+Reads one case per line (docs/design.md §7 format):
   {"id":"a","dtype":"float64","logits":[0,100],"h":[1,0],"label":0}
 and writes one result per line, in input order, streaming:
   {"id":"a","loss":…,"grad":[…]}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"infogain/reports"
+	"github.com/infogain-dev/infogain/reports"
 )
 
 func runGate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -9,10 +9,10 @@ import (
 	"strconv"
 	"strings"
 
-	"infogain/cases"
-	"infogain/impls"
-	"infogain/props"
-	"infogain/reports"
+	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/props"
+	"github.com/infogain-dev/infogain/reports"
 )
 
 // listFlag collects a repeatable, comma-separable flag.

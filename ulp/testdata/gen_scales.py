@@ -91,7 +91,7 @@ def golden(why, x, h, dtype="float64"):
 def cases():
     yield golden("moderate logits, label on a middle class", [1.5, -0.25, 3.0], [0.0, 1.0, 0.0])
     yield golden("identity row on the max class: the loss is log1p(s) alone", [1.5, -0.25, 3.0], [0.0, 0.0, 1.0])
-    yield golden("dominant logit (DESIGN §3): the tail gradient is 5.55e-17, not 0",
+    yield golden("dominant logit (docs/design.md §3): the tail gradient is 5.55e-17, not 0",
                  [37.42994775023705, 0.0], [1.0, 0.0])
     yield golden("exp(-800) is below float64's range but h_k = 2^1000 lifts the loss to 2^-154",
                  [0.0, -800.0], [2.0 ** 1000, 0.0])
