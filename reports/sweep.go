@@ -27,37 +27,20 @@ func Run(cfg Config) (*Report, error) {
 	if len(cfg.Impls) == 0 {
 		return nil, errors.New("reports: no implementation to score")
 	}
-	sz, err := cfg.Size.sizing()
+	p, err := newPlan(cfg)
 	if err != nil {
 		return nil, err
 	}
-	families, err := selectFamilies(cfg.Families)
-	if err != nil {
-		return nil, err
+	if p.sz.blocks {
+		return nil, fmt.Errorf("reports: size %s has %d cases: run it in shards (RunShard; infogain report --shard I/N) and merge them (docs/scale-out.md)", cfg.Size, p.total)
 	}
-	dtypes, err := selectDTypes(cfg.DTypes)
-	if err != nil {
+	families, dtypes, sz := p.families, p.dtypes, p.sz
+	all := make([]cases.Case, 0, p.total)
+	if err := p.each(Shard{}, 0, func(_ int, c *cases.Case) error {
+		all = append(all, *c)
+		return nil
+	}); err != nil {
 		return nil, err
-	}
-	var all []cases.Case
-	for _, fam := range families {
-		for _, dt := range dtypes {
-			var cs []cases.Case
-			if fam == GridFamily {
-				cs = gridCases(cfg.Seed, dt, sz.gridReps)
-			} else {
-				cs, err = cases.Generate(fam, cfg.Seed, dt, sz.perFamily)
-				if err != nil {
-					return nil, fmt.Errorf("reports: family %s: %v", fam, err)
-				}
-			}
-			for i := range cs {
-				if cs[i].Family == "" {
-					cs[i].Family = fam
-				}
-			}
-			all = append(all, cs...)
-		}
 	}
 	scores := evaluate(cfg, all)
 
@@ -127,18 +110,7 @@ func evaluate(cfg Config, all []cases.Case) []CaseScore {
 				if i >= len(all) {
 					return
 				}
-				c := &all[i]
-				want := safeCase(cfg.Reference, c)
-				spr := spread(c.Logits)
-				for k, im := range cfg.Impls {
-					var got cases.Result
-					if im == cfg.Reference {
-						got = want
-					} else {
-						got = safeCase(im, c)
-					}
-					scores[i*nImpl+k] = score(c, spr, &want, &got, im.Name)
-				}
+				scoreCase(cfg, &all[i], scores[i*nImpl:(i+1)*nImpl])
 				bar.add(1)
 			}
 		})
@@ -146,6 +118,23 @@ func evaluate(cfg Config, all []cases.Case) []CaseScore {
 	wg.Wait()
 	bar.done()
 	return scores
+}
+
+// scoreCase evaluates the reference and every implementation on c and
+// writes their scores into dst (len(cfg.Impls) entries). It is the one
+// per-case step of both Run and RunShard.
+func scoreCase(cfg Config, c *cases.Case, dst []CaseScore) {
+	want := safeCase(cfg.Reference, c)
+	spr := spread(c.Logits)
+	for k, im := range cfg.Impls {
+		var got cases.Result
+		if im == cfg.Reference {
+			got = want
+		} else {
+			got = safeCase(im, c)
+		}
+		dst[k] = score(c, spr, &want, &got, im.Name)
+	}
 }
 
 // safeCase evaluates one case and turns a panic into an error result: a
