@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"runtime"
@@ -596,33 +597,40 @@ func syncPartial(f *os.File, w *bufio.Writer) error {
 	return nil
 }
 
-// headerDiff names the top-level header fields whose JSON differ between
-// a and b (skipping the keys in skip), with both values, shortened; "" if
-// none does.
+// headerFieldOrder is the order headerDiff reports fields in: what a user
+// can act on first; Meta and ImplInfo, which repeat them, last.
+var headerFieldOrder = []string{"Format", "Seed", "Size", "Families", "DTypes", "Impls", "Reference", "Properties",
+	"Shards", "Shard", "CodeVersion", "GoVersion", "GOARCH", "Fingerprint", "CheckpointEvery", "Cases", "Meta", "ImplInfo"}
+
+// headerDiff names the header fields whose JSON differ between a and b
+// (skipping the keys in skip), as "Seed differs: 2 vs 1", most telling
+// first; "" if none does. Meta and ImplInfo are named only when nothing
+// else differs (they repeat the other fields).
 func headerDiff(a, b []byte, skip []string) string {
 	var ma, mb map[string]json.RawMessage
 	if json.Unmarshal(a, &ma) != nil || json.Unmarshal(b, &mb) != nil {
 		return "its header is not a partial-result header"
 	}
-	if f := string(ma["Format"]); f != string(mb["Format"]) {
-		return fmt.Sprintf("format %s, want %s", short(ma["Format"]), short(mb["Format"]))
-	}
-	var keys []string
-	for k := range ma {
-		keys = append(keys, k)
-	}
-	for k := range mb {
-		if _, ok := ma[k]; !ok {
-			keys = append(keys, k)
+	keys := slices.Clone(headerFieldOrder)
+	for _, m := range []map[string]json.RawMessage{ma, mb} {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if !slices.Contains(keys, k) {
+				keys = append(keys, k)
+			}
 		}
 	}
-	slices.Sort(keys)
 	var diffs []string
 	for _, k := range keys {
 		if slices.Contains(skip, k) || bytes.Equal(ma[k], mb[k]) {
 			continue
 		}
-		diffs = append(diffs, fmt.Sprintf("%s %s vs %s", k, short(ma[k]), short(mb[k])))
+		if (k == "Meta" || k == "ImplInfo") && len(diffs) > 0 {
+			continue
+		}
+		diffs = append(diffs, fmt.Sprintf("%s differs: %s vs %s", k, short(ma[k]), short(mb[k])))
+		if k == "Format" {
+			break
+		}
 	}
 	return strings.Join(diffs, "; ")
 }
