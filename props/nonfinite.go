@@ -183,7 +183,7 @@ func checkNonFinite(e *env, c *cases.Case, got outcome) string {
 				kept.grad = append(kept.grad, got.grad[j])
 			}
 		}
-		return judge("masked case against the case without its masked classes", c.DType, red.Logits, red.H, kept, want, e.bounds(c.DType).twice(), false)
+		return judge("masked case against the case without its masked classes", c.DType, red.Logits, red.H, kept, want, e.bounds(c.DType).Twice(), false)
 	}
 	// Finite logits, or h of both signs on −Inf logits (where docs/design.md §7
 	// says nothing): nothing to check here.
