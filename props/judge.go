@@ -33,7 +33,6 @@ func eval(im *impls.Impl, c *cases.Case) (out outcome, diag string) {
 	return outcome{loss: r.Loss, grad: r.Grad}, ""
 }
 
-
 func unit(dt cases.DType) float64 {
 	if dt == cases.Float32 {
 		return ulp.U32
