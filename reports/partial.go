@@ -282,14 +282,14 @@ func newPartialHeader(cfg Config, p *plan, sh Shard, every int, version string) 
 }
 
 // fingerprint hashes what the code does with this sweep: the plan's parts,
-// the implementations' names and docs, and for each part the bits of its
+// the implementations' names, docs and declared contracts, and for each part the bits of its
 // first case and of every implementation's result on it (the reference's
 // included). Shards whose code generates or evaluates differently disagree.
 func fingerprint(cfg Config, p *plan) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "infogain-fingerprint/1\nref %q\n", cfg.Reference.Name)
 	for _, im := range cfg.Impls {
-		fmt.Fprintf(h, "impl %q %q\n", im.Name, im.Doc)
+		fmt.Fprintf(h, "impl %q %q %+v\n", im.Name, im.Doc, im.Declared())
 	}
 	for pi := range p.parts {
 		pt := &p.parts[pi]

@@ -127,13 +127,18 @@ func scoreCase(cfg Config, c *cases.Case, dst []CaseScore) {
 	want := safeCase(cfg.Reference, c)
 	spr := spread(c.Logits)
 	for k, im := range cfg.Impls {
+		if !im.Supports(c.DType) {
+			dst[k] = CaseScore{Impl: im.Name, Family: c.Family, DType: c.DType, ID: c.ID,
+				C: c.C(), Spread: spr, Unsupported: true}
+			continue
+		}
 		var got cases.Result
 		if im == cfg.Reference {
 			got = want
 		} else {
 			got = safeCase(im, c)
 		}
-		dst[k] = score(c, spr, &want, &got, im.Name)
+		dst[k] = score(c, spr, &want, &got, im)
 	}
 }
 
