@@ -276,8 +276,8 @@ func newPartialHeader(cfg Config, p *plan, sh Shard, every int, version string) 
 	}
 	for _, im := range cfg.Impls {
 		hdr.Impls = append(hdr.Impls, im.Name)
-		hdr.ImplInfo = append(hdr.ImplInfo, ImplInfo{Name: im.Name, Doc: im.Doc})
 	}
+	hdr.ImplInfo = implInfos(cfg)
 	return hdr, nil
 }
 
@@ -352,10 +352,11 @@ func shardProperties(cfg Config, sh Shard) ([]ImplInfo, error) {
 	}
 	var mine []*impls.Impl
 	infos := []ImplInfo{}
+	all := implInfos(cfg)
 	for k, im := range cfg.Impls {
 		if k%sh.N == sh.I {
 			mine = append(mine, im)
-			infos = append(infos, ImplInfo{Name: im.Name, Doc: im.Doc})
+			infos = append(infos, all[k])
 		}
 	}
 	if len(mine) == 0 {

@@ -48,9 +48,7 @@ func Run(cfg Config) (*Report, error) {
 		Meta:   newMeta(cfg, families, dtypes, sz, len(all)),
 		Scores: scores,
 	}
-	for _, im := range cfg.Impls {
-		rep.Impls = append(rep.Impls, ImplInfo{Name: im.Name, Doc: im.Doc})
-	}
+	rep.Impls = implInfos(cfg)
 	if cfg.Properties != nil {
 		if err := checkProperties(cfg, rep.Impls); err != nil {
 			return nil, err
@@ -58,6 +56,16 @@ func Run(cfg Config) (*Report, error) {
 	}
 	rep.summarize(families, dtypes)
 	return rep, nil
+}
+
+// implInfos describes cfg's implementations for the report, before the
+// properties battery (Run, and the header of a shard's partial result).
+func implInfos(cfg Config) []ImplInfo {
+	var out []ImplInfo
+	for _, im := range cfg.Impls {
+		out = append(out, ImplInfo{Name: im.Name, Doc: im.Doc})
+	}
+	return out
 }
 
 // checkProperties runs cfg.Properties on every implementation, up to
