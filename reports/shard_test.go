@@ -150,3 +150,39 @@ func TestHugeBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestEachCase: the exported iteration gives, over the N shards, each case
+// of the unsharded list once, with its global index.
+func TestEachCase(t *testing.T) {
+	cfg := testConfig(testRef)
+	var all []string
+	if err := EachCase(cfg, Shard{}, func(k int, c *cases.Case) error {
+		if k != len(all) {
+			t.Fatalf("unsharded: index %d at position %d", k, len(all))
+		}
+		all = append(all, CaseKey(c.DType, c.ID))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	seen := make([]int, len(all))
+	for i := range 7 {
+		if err := EachCase(cfg, Shard{i, 7}, func(k int, c *cases.Case) error {
+			if all[k] != CaseKey(c.DType, c.ID) {
+				t.Errorf("shard %d: index %d is %s, unsharded %s", i, k, CaseKey(c.DType, c.ID), all[k])
+			}
+			seen[k]++
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("case %s in %d of the 7 shards", all[k], n)
+		}
+	}
+	if err := EachCase(cfg, Shard{7, 7}, nil); err == nil {
+		t.Error("EachCase accepted shard 7/7")
+	}
+}

@@ -198,3 +198,22 @@ func familyByName(name string) (cases.Family, bool) {
 	}
 	return cases.Family{}, false
 }
+
+// EachCase calls fn, in report order, for every case of the sweep cfg
+// describes (its Size, Seed, Families and DTypes) that belongs to shard sh
+// (the zero Shard: every case), with the case's global index k — its row
+// in the unsharded report. Cases are generated as needed, so a shard of a
+// huge sweep costs memory for one block, not for the sweep. It is the case
+// list of Run and RunShard, for commands that shard their own work the same
+// way (`infogain check --shard`). fn's error stops the iteration and is
+// returned.
+func EachCase(cfg Config, sh Shard, fn func(k int, c *cases.Case) error) error {
+	if err := sh.Validate(); err != nil {
+		return fmt.Errorf("reports: %v", err)
+	}
+	p, err := newPlan(cfg)
+	if err != nil {
+		return err
+	}
+	return p.each(sh, 0, fn)
+}
