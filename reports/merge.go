@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // PartialFiles returns the partial files under the given paths: a
@@ -102,6 +104,7 @@ func Merge(paths []string) (*Report, error) {
 	rep := &Report{Meta: h0.Meta, Scores: make([]CaseScore, total*nImpl)}
 	rep.Impls = slices.Clone(h0.ImplInfo)
 	filled := make([]bool, total)
+	in := interner{}
 	propsFrom := make([]string, nImpl)
 	sum := 0
 	for _, f := range files {
@@ -120,6 +123,9 @@ func Merge(paths []string) (*Report, error) {
 				return fmt.Errorf("case %d (%s) recorded twice", k, s[0].ID)
 			}
 			filled[k] = true
+			for j := range s {
+				in.score(&s[j], s[0].ID)
+			}
 			copy(rep.Scores[k*nImpl:], s)
 			return nil
 		})
@@ -245,5 +251,32 @@ func readPartialRecords(path string, fn func(k int, s []CaseScore) error) (*part
 		default:
 			return nil, fmt.Errorf("line %d: not a case, checkpoint or done line", line)
 		}
+	}
+}
+
+// interner shares the strings that repeat across scores (implementation,
+// family, dtype, class, error messages, and a case's id across its
+// implementations): a merge holds every score, and the copies would be
+// most of its memory.
+type interner map[string]string
+
+func (in interner) str(s string) string {
+	if v, ok := in[s]; ok {
+		return v
+	}
+	in[s] = s
+	return s
+}
+
+func (in interner) score(c *CaseScore, id string) {
+	c.Impl = in.str(c.Impl)
+	c.Family = in.str(c.Family)
+	c.DType = cases.DType(in.str(string(c.DType)))
+	c.Class = Class(in.str(string(c.Class)))
+	if c.Err != "" {
+		c.Err = in.str(c.Err)
+	}
+	if c.ID == id {
+		c.ID = id
 	}
 }
