@@ -20,6 +20,9 @@ type Report struct {
 	// followed for each implementation and dtype by a row with Family
 	// AllFamilies pooling every family.
 	Summaries []Summary
+	// Grades is the headline: one row per implementation, in report order
+	// (grade.go).
+	Grades []ImplGrade
 	// Scores holds every case's score, case-major (see cases.csv); it is
 	// not part of report.json.
 	Scores []CaseScore `json:"-"`

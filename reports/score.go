@@ -63,6 +63,9 @@ type CaseScore struct {
 	Mismatch bool
 	// Err is the implementation's error on this case, if any.
 	Err string
+	// Graded holds what the grade needs: floored scaled errors, the input
+	// class and the standard's verdict (grade.go).
+	Graded Graded
 }
 
 // LossBits and GradBits are the bits of error, log2(ulps+1).
@@ -127,6 +130,7 @@ func score(c *cases.Case, spr float64, want, got *cases.Result, implName string)
 		Spread: spr,
 		Err:    got.Err,
 	}
+	s.Graded = grade(c, want, got)
 	s.Uncertified = want.Err == "" && want.Certified != "" &&
 		want.Certified != "exact" && want.Certified != "rounded"
 	if want.Err != "" {

@@ -74,6 +74,7 @@ func Run(cfg Config) (*Report, error) {
 		}
 	}
 	rep.summarize(families, dtypes)
+	rep.diagnose(cfg)
 	return rep, nil
 }
 
