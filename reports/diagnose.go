@@ -47,8 +47,10 @@ type Finding struct {
 	// it for this implementation.
 	Property      string
 	PropertyFails bool
-	// Family is the case family that exhibits the flaw in a sweep.
-	Family string
+	// Family is the case family that exhibits the flaw in a sweep;
+	// Regimes every family where it may be the worst cause (Family first).
+	Family  string
+	Regimes []string
 }
 
 // flaw is an entry of the catalogue: a known way to get the loss wrong and
@@ -60,6 +62,8 @@ type flaw struct {
 	fix      string
 	property string
 	family   string
+	// also lists further families where the flaw may dominate.
+	also []string
 	// detect runs the probe on im (against the reference ref) and returns
 	// the evidence when the flaw is present.
 	detect func(p *prober) (evidence string, found bool)
@@ -203,6 +207,7 @@ var catalogue = []flaw{
 		fix:      "use g_j = p_j·S − h_j with S = Σ_j h_j (softmax − labels assumes probability rows)",
 		property: "gradient-sums-to-zero",
 		family:   "h-weights",
+		also:     []string{"h-rowsum", "h-dense", "h-zero", "h-signed"},
 		detect:   detectPMinusH,
 	},
 	{
@@ -248,6 +253,7 @@ var catalogue = []flaw{
 		fix:      "fuse the softmax with the loss (Caffe PR #3855): g_j = p_j·S − h_j instead of chaining −h_j/p_j",
 		property: "reference",
 		family:   "wide",
+		also:     []string{"h-sparse", "h-dense", GridFamily},
 		detect:   detectChain,
 	},
 	{
@@ -257,6 +263,7 @@ var catalogue = []flaw{
 		fix:      "do not clamp p: L = Σ_j h_j (m − x_j) + S·log1p(s) takes no log of p",
 		property: "identity-H",
 		family:   "wide",
+		also:     []string{"h-sparse", "h-smoothing", GridFamily},
 		detect:   detectClamp,
 	},
 	{
@@ -275,6 +282,7 @@ var catalogue = []flaw{
 		fix:      "log1p not log(1+s): L = Σ_j h_j (m − x_j) + S·log1p(s)",
 		property: "identity-H",
 		family:   "dominant",
+		also:     []string{"h-smoothing", "tiny-diff"},
 		detect:   detectLog1p,
 	},
 	{
@@ -284,6 +292,7 @@ var catalogue = []flaw{
 		fix:      "form the complement q_k = s/(1+s) from the tail s (summed compensated): g_k = p_k(S − h_k) − h_k q_k",
 		property: "gradient-sums-to-zero",
 		family:   "dominant",
+		also:     []string{"moderate", "many-classes", GridFamily},
 		detect:   detectOneMinusP,
 	},
 	{
@@ -378,7 +387,7 @@ func (f *flaw) finding(ev string, failing []string) Finding {
 	return Finding{
 		Flaw: f.id, Cause: f.cause, What: f.what, Fix: f.fix, Probe: ev,
 		Property: f.property, PropertyFails: f.property != "" && contains(failing, f.property),
-		Family: f.family,
+		Family: f.family, Regimes: append([]string{f.family}, f.also...),
 	}
 }
 

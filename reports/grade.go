@@ -233,8 +233,8 @@ func hNonNeg(h []float64) bool {
 
 // The suite's standard in the units of the grade (docs/design.md §6).
 const (
-	standardLossScaled = 2
-	standardGrad       = standardGradScaled
+	standardLossScaled float64 = 2
+	standardGrad       float64 = standardGradScaled
 )
 
 // ImplGrade is an implementation's row of the headline table.
@@ -318,22 +318,33 @@ func (r *Report) gradeImpls(findings [][]Finding) {
 		if k < len(findings) {
 			g.Findings = findings[k]
 		}
+		different := ""
+		for _, f := range g.Findings {
+			if f.Cause == DifferentFunction && different == "" {
+				different = f.Family
+			}
+		}
+		// The worst case: the highest grade; within it ordinary input
+		// before extreme input (an error on everyday rows matters more
+		// than an overflow near the largest float), then the largest
+		// floored scaled error, first in case order on ties. A grade set
+		// by a different function takes its worst case in the family
+		// that shows it.
 		var worst *CaseScore
-		worstSev := -1.0
+		var worstKey caseKey
 		for i := k; i < len(r.Scores); i += nImpl {
 			s := &r.Scores[i]
-			cg, sev := caseGrade(s), severity(s)
-			if cg > g.Grade || (cg == g.Grade && sev > worstSev) {
-				g.Grade, worst, worstSev = cg, s, sev
+			cg := caseGrade(s)
+			g.Grade = max(g.Grade, cg)
+			if different != "" && s.Family != different {
+				continue
+			}
+			key := caseKey{cg, s.Graded.Input == InputOrdinary, severity(s)}
+			if worst == nil || key.beats(worstKey) {
+				worst, worstKey = s, key
 			}
 		}
-		different := false
-		for _, f := range g.Findings {
-			if f.Cause == DifferentFunction {
-				different = true
-			}
-		}
-		if different {
+		if different != "" {
 			g.Grade = Wrong
 		}
 		if worst != nil && (worst.Graded.Loss > 0 || worst.Graded.Grad > 0 || worst.NonFinite || worst.Mismatch || worst.Err != "") {
@@ -366,7 +377,7 @@ func (r *Report) causeLine(g *ImplGrade, worst *CaseScore) string {
 	}
 	if worst != nil {
 		for _, f := range g.Findings {
-			if f.Family == worst.Family {
+			if contains(f.Regimes, worst.Family) {
 				return f.What
 			}
 		}
@@ -404,4 +415,21 @@ func (r *Report) diagnose(cfg Config) {
 		findings[k] = Diagnose(im, cfg.Reference, r.Impls[k].FailingProperties)
 	}
 	r.gradeImpls(findings)
+}
+
+// caseKey orders the candidates for an implementation's worst case.
+type caseKey struct {
+	grade    Grade
+	ordinary bool
+	severity float64
+}
+
+func (a caseKey) beats(b caseKey) bool {
+	if a.grade != b.grade {
+		return a.grade > b.grade
+	}
+	if a.ordinary != b.ordinary {
+		return a.ordinary
+	}
+	return a.severity > b.severity
 }

@@ -101,8 +101,13 @@ type Summary struct {
 	LossWorstCase string
 	GradWorstCase string
 	// GradScaledWorst is the largest componentwise scaled gradient error
-	// (docs/design.md §5), capped at MaxFloat64.
+	// (docs/design.md §5), floored (grade.go) and capped at MaxFloat64;
+	// LossScaledWorst the largest scaled loss error, likewise; the cases
+	// where they occur (first in case order on ties).
 	GradScaledWorst float64
+	LossScaledWorst float64
+	GradScaledCase  string
+	LossScaledCase  string
 	// Counts of scored cases: loss (or every gradient component) correctly
 	// rounded (0 ulps) and within 1 ulp.
 	LossCorrectlyRounded int
@@ -186,6 +191,9 @@ func summarize(impl, family string, dt cases.DType, g []*CaseScore) Summary {
 			if c.LossULP <= 1 {
 				s.LossWithin1ULP++
 			}
+			if c.Graded.Loss > s.LossScaledWorst || s.LossScaledCase == "" {
+				s.LossScaledWorst, s.LossScaledCase = c.Graded.Loss, c.ID
+			}
 			lossBits = append(lossBits, c.LossBits())
 		}
 		if c.GradScored {
@@ -193,7 +201,9 @@ func summarize(impl, family string, dt cases.DType, g []*CaseScore) Summary {
 			if c.GradULP > s.GradWorstULP || s.GradWorstCase == "" {
 				s.GradWorstULP, s.GradWorstCase = c.GradULP, c.ID
 			}
-			s.GradScaledWorst = math.Max(s.GradScaledWorst, c.GradScaled)
+			if c.Graded.Grad > s.GradScaledWorst || s.GradScaledCase == "" {
+				s.GradScaledWorst, s.GradScaledCase = c.Graded.Grad, c.ID
+			}
 			if c.GradULP == 0 {
 				s.GradCorrectlyRounded++
 			}
