@@ -142,7 +142,13 @@ func caseGrade(s *CaseScore) Grade {
 	}
 	bound := acceptableScaled(s.C)
 	gr := &s.Graded
-	if (s.LossScored && gr.Loss > bound) || (s.GradScored && gr.Grad > bound) {
+	// exceeds: a scored output beyond the bound; on non-finite input the
+	// capped values (the NaN/±Inf outputs, counted as semantics) do not
+	// count.
+	exceeds := func(v float64) bool {
+		return v > bound && !(gr.Input == InputSpecial && v >= math.MaxFloat64)
+	}
+	if (s.LossScored && exceeds(gr.Loss)) || (s.GradScored && exceeds(gr.Grad)) {
 		return Unstable
 	}
 	if g == Acceptable {
