@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/impls/builtin"
 )
 
 // The flawed variants of the props battery (props/broken_test.go), rebuilt
@@ -147,7 +148,7 @@ func TestDiagnose(t *testing.T) {
 		t.Fatal("no reference registered")
 	}
 	lookup := func(name string) *impls.Impl {
-		im, err := impls.Lookup(name)
+		im, err := builtin.Lookup(name)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/ulp"
 )
 
@@ -193,54 +194,43 @@ type Graded struct {
 	WithinStandard bool
 }
 
-// grade computes the Graded of got against the reference's want on c.
+// grade computes the Graded of got against the reference's want on c: the
+// one judge (impls.Contract.Judge) with the standard's bounds says whether
+// it is within them, and the scaled errors of impls.Measure are floored
+// per output (per gradient component: ulp.GradScaledEach).
 func grade(c *cases.Case, want, got *cases.Result) Graded {
-	gr := Graded{Input: classifyInput(c), WithinStandard: true}
-	if want.Err != "" || got.Err != "" || len(got.Grad) != len(want.Grad) {
-		gr.WithinStandard = want.Err != "" && got.Err != ""
-		if want.Err == "" {
-			gr.Loss, gr.Grad = math.MaxFloat64, math.MaxFloat64
+	gr := Graded{Input: classifyInput(c)}
+	v := impls.Contract{Bounds: impls.Standard.Bounds}.Judge(c, got, want)
+	gr.WithinStandard = v.OK
+	if v.Class == impls.RefRejected {
+		return gr
+	}
+	if v.Err != "" || len(got.Grad) != len(want.Grad) {
+		if v.LossScored {
+			gr.Loss = math.MaxFloat64
+		}
+		if v.GradScored {
+			gr.Grad = math.MaxFloat64
 		}
 		return gr
 	}
-	u := unitRoundoff(c.DType)
-	if finite(want.Loss) {
-		s := capFinite(ulp.LossScaled(got.Loss, want.Loss, c.Logits, c.H, u))
-		gr.Loss = floorScaled(s, got.Loss, want.Loss, c.DType)
-		if hNonNeg(c.H) {
-			gr.WithinStandard = ulp.Dist(got.Loss, want.Loss, c.DType == cases.Float32) <= standardLossULP
-		} else {
-			gr.WithinStandard = s <= standardLossScaled
-		}
+	if v.LossScored {
+		gr.Loss = floorScaled(capFinite(v.LossScaled), got.Loss, want.Loss, c.DType)
 	}
-	if finiteAll(0, want.Grad) {
-		each := ulp.GradScaledEach(make([]float64, len(want.Grad)), got.Grad, want.Grad, c.Logits, c.H, u)
-		worst := 0.0
+	if v.GradScored {
+		each := ulp.GradScaledEach(make([]float64, len(want.Grad)), got.Grad, want.Grad, c.Logits, c.H, unitRoundoff(c.DType))
 		for j, s := range each {
-			s = capFinite(s)
-			if s > standardGrad {
-				gr.WithinStandard = false
-			}
-			worst = math.Max(worst, floorScaled(s, got.Grad[j], want.Grad[j], c.DType))
+			gr.Grad = math.Max(gr.Grad, floorScaled(capFinite(s), got.Grad[j], want.Grad[j], c.DType))
 		}
-		gr.Grad = worst
 	}
 	return gr
 }
 
-func hNonNeg(h []float64) bool {
-	for _, v := range h {
-		if v < 0 {
-			return false
-		}
-	}
-	return true
-}
 
 // The suite's standard in the units of the grade (docs/design.md §6).
-const (
-	standardLossScaled float64 = 2
-	standardGrad       float64 = standardGradScaled
+var (
+	standardLossScaled = impls.Standard.LossScaled
+	standardGrad       = impls.Standard.GradScaled
 )
 
 // ImplGrade is an implementation's row of the headline table.
@@ -340,6 +330,9 @@ func (r *Report) gradeImpls(findings [][]Finding) {
 		var worstKey caseKey
 		for i := k; i < len(r.Scores); i += nImpl {
 			s := &r.Scores[i]
+			if s.Unsupported {
+				continue
+			}
 			cg := caseGrade(s)
 			g.Grade = max(g.Grade, cg)
 			if different != "" && s.Family != different {

@@ -108,6 +108,9 @@ type Summary struct {
 	LossScaledWorst float64
 	GradScaledCase  string
 	LossScaledCase  string
+	// Violations counts the cases whose result breaks the implementation's
+	// own declared contract (impls.Contract.Judge).
+	Violations int
 	// Counts of scored cases: loss (or every gradient component) correctly
 	// rounded (0 ulps) and within 1 ulp.
 	LossCorrectlyRounded int
@@ -127,6 +130,9 @@ type Summary struct {
 	Mismatches   int
 	// Uncertified counts cases whose reference outputs are not certified.
 	Uncertified int
+	// Unsupported counts the cases of a dtype the implementation does not
+	// support; they enter no other count.
+	Unsupported int `json:",omitempty"`
 }
 
 func (r *Report) summarize(families []string, dtypes []cases.DType) {
@@ -161,11 +167,18 @@ func summarize(impl, family string, dt cases.DType, g []*CaseScore) Summary {
 	s := Summary{Impl: impl, Family: family, DType: dt, Cases: len(g)}
 	var lossBits, gradBits []float64
 	for _, c := range g {
+		if c.Unsupported {
+			s.Unsupported++
+			continue
+		}
 		if c.Uncertified {
 			s.Uncertified++
 		}
 		if c.Mismatch {
 			s.Mismatches++
+		}
+		if c.Violation {
+			s.Violations++
 		}
 		switch c.Class {
 		case RefRejected:
