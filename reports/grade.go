@@ -226,7 +226,6 @@ func grade(c *cases.Case, want, got *cases.Result) Graded {
 	return gr
 }
 
-
 // The suite's standard in the units of the grade (docs/design.md §6).
 var (
 	standardLossScaled = impls.Standard.LossScaled
