@@ -156,7 +156,7 @@ func (r *Report) figures() ([]figure, error) {
 					m.name[:4] + "_vs_classes_" + string(dt),
 					fmt.Sprintf("Scaled %s error vs number of classes C, families that vary C, %s", m.name, dt),
 					fmt.Sprintf("How to read: one panel per family that varies C (%s only at spreads ≤ %d); each point is the worst scaled %s error of a quarter-decade bin of C; "+
-						"the dashed line is the standard (%g), the dotted line the acceptable bound 16 + 4C; %s.", GridFamily, gridOrdinarySpread, m.name, m.bound, band),
+						"the dashed line is the standard (%g), the dotted line the acceptable bound 16 + 4C; %s (many-classes has masked rows with −Inf logits).", GridFamily, gridOrdinarySpread, m.name, m.bound, band),
 					func() (*chart, error) { return r.classPlot(dt, m, classFams) }})
 			}
 		}
@@ -311,13 +311,13 @@ func (r *Report) classPlot(dt cases.DType, m measure, fams []string) (*chart, er
 	ks := r.plotted()
 	for i, fam := range fams {
 		p := ch.ps[i]
-		p.Title.Text = fmt.Sprintf("%s, %s", fam, dt)
+		p.Title.Text = fam
 		if fam == GridFamily {
-			p.Title.Text = fmt.Sprintf("%s (spread ≤ %d), %s", fam, gridOrdinarySpread, dt)
+			p.Title.Text = fmt.Sprintf("%s, spread ≤ %d", fam, gridOrdinarySpread)
 		}
 		p.X.Label.Text = "classes C (log scale)"
 		if i == 0 {
-			p.Y.Label.Text = m.name + " error / (u·condition), log scale"
+			p.Y.Label.Text = fmt.Sprintf("%s error / (u·condition), %s", m.name, dt)
 		}
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for n, k := range ks {
@@ -439,7 +439,7 @@ func (ch *chart) legendBand() {
 	poly, _ := plotter.NewPolygon(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}})
 	poly.Color = bandColor
 	poly.LineStyle.Width = 0
-	ch.leg.Add("grey band: NaN, ±Inf, error", poly)
+	ch.leg.Add("NaN/Inf/error (band)", poly)
 }
 
 func (ch *chart) addBoundLine(i int, xys plotter.XYs, name string, dashes []vg.Length) error {
