@@ -229,7 +229,7 @@ func grade(c *cases.Case, want, got *cases.Result) Graded {
 // The suite's standard in the units of the grade (docs/design.md §6).
 var (
 	standardLossScaled = impls.Standard.LossScaled
-	standardGrad       = impls.Standard.GradScaled
+	standardGrad       = standardGradScaled
 )
 
 // ImplGrade is an implementation's row of the headline table.

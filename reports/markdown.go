@@ -248,8 +248,11 @@ func (r *Report) writeOverview(b *strings.Builder) {
 }
 
 func fmtScaledCase(v float64, id string, n int) string {
-	if n == 0 {
+	switch {
+	case n == 0:
 		return none
+	case v == 0:
+		return "0"
 	}
 	return fmt.Sprintf("%s (%s)", fmtErr(v), id)
 }

@@ -97,18 +97,6 @@ func spread(x []float64) float64 {
 	return d
 }
 
-func finiteAll(loss float64, grad []float64) bool {
-	if !finite(loss) {
-		return false
-	}
-	for _, g := range grad {
-		if !finite(g) {
-			return false
-		}
-	}
-	return true
-}
-
 // special classifies a value for the non-finite semantics check.
 func special(v float64) int {
 	switch {

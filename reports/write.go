@@ -106,13 +106,6 @@ func joinDTypes(dts []cases.DType) string {
 // none stands for a statistic over no case.
 const none = "–"
 
-func fmtQ(q Quantiles, n int) string {
-	if n == 0 {
-		return none
-	}
-	return fmt.Sprintf("%.2f / %.2f / %.2f", q.Worst, q.Median, q.P99)
-}
-
 // fmtULP prints small distances exactly and large ones in 3 digits.
 func fmtULP(u uint64, n int) string {
 	switch {
