@@ -39,6 +39,8 @@ type Finding struct {
 	// What says what goes wrong, in one line; Fix what to change.
 	What string
 	Fix  string
+	// FixShort is the fix in a few words.
+	FixShort string
 	// Probe is the evidence of the probe that detected the flaw: its
 	// input and the measured outputs.
 	Probe string
@@ -56,7 +58,9 @@ type Finding struct {
 // flaw is an entry of the catalogue: a known way to get the loss wrong and
 // a probe that detects it from an implementation's outputs alone.
 type flaw struct {
-	id       string
+	id string
+	// short is the fix in a few words, fix the whole line.
+	short    string
 	cause    Cause
 	what     string
 	fix      string
@@ -201,6 +205,7 @@ func Flaws() []string {
 var catalogue = []flaw{
 	{
 		id:       "p-minus-h",
+		short:    "g = p·S − h, not p − h",
 		cause:    DifferentFunction,
 		what:     "gradient softmax − h: the gradient only when S = Σ h_j = 1",
 		fix:      "use g_j = p_j·S − h_j with S = Σ_j h_j (softmax − labels assumes probability rows)",
@@ -211,6 +216,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "other-function",
+		short:    "compute the loss of docs/design.md §1",
 		cause:    DifferentFunction,
 		what:     "outputs far from the loss on rows where every formula of docs/design.md §1 is exact in floating point, with the same error in float32 and float64",
 		fix:      "compute L = −Σ_j h_j log softmax(x)_j and g_j = p_j·S − h_j (docs/design.md §1)",
@@ -220,6 +226,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "no-max-shift",
+		short:    "shift by the max",
 		cause:    Instability,
 		what:     "exp(x_j) without the max shift overflows for logits above 709.78 (float32: 88.72)",
 		fix:      "shift by the max: exp(x_j − m), m = max_j x_j",
@@ -229,6 +236,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "zero-times-inf",
+		short:    "skip the terms with h_j = 0",
 		cause:    Instability,
 		what:     "0·∞ = NaN where x_j − m overflows to −∞ on a class with h_j = 0",
 		fix:      "skip the terms with h_j = 0: a class without weight contributes exactly 0, whatever x_j − m is",
@@ -238,6 +246,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "s-overflow",
+		short:    "rescale h before forming S",
 		cause:    Instability,
 		what:     "S = Σ h_j (or h_j/p_j) overflows although every g_j = p_j·S − h_j is finite",
 		fix:      "scale h by a power of two before forming S when Σ|h_j| can overflow, and form p_j·S − h_j at that scale",
@@ -247,6 +256,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "chain-h-over-p",
+		short:    "fuse softmax and loss (Caffe PR #3855)",
 		cause:    Instability,
 		what:     "gradient chained through ∂L/∂p = −h/p and the softmax Jacobian: vanishes or overflows where p_label underflows",
 		fix:      "fuse the softmax with the loss (Caffe PR #3855): g_j = p_j·S − h_j instead of chaining −h_j/p_j",
@@ -257,6 +267,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "clamped-p",
+		short:    "do not clamp p",
 		cause:    Instability,
 		what:     "log(max(p_j, 1e-20)): the loss saturates at 46.05·h_j once the label is 46 below the top logit",
 		fix:      "do not clamp p: L = Σ_j h_j (m − x_j) + S·log1p(s) takes no log of p",
@@ -267,6 +278,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "at-scale",
+		short:    "take the differences first",
 		cause:    Instability,
 		what:     "LSE(x) = m + log Σ is rounded at the logits' scale before x_j is subtracted: the loss error grows with a shared offset",
 		fix:      "take the differences first: L = Σ_j h_j (m − x_j) + S·log1p(s), never m + log Σ − x_j",
@@ -276,6 +288,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "log-not-log1p",
+		short:    "log1p not log(1+s)",
 		cause:    Instability,
 		what:     "log(1 + s) (or log Σ exp) loses the tail s = Σ_{j≠k} exp(x_j − m) below u: a dominant label's loss becomes 0",
 		fix:      "log1p not log(1+s): L = Σ_j h_j (m − x_j) + S·log1p(s)",
@@ -286,6 +299,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "one-minus-p",
+		short:    "complement q_k = s/(1+s)",
 		cause:    Instability,
 		what:     "the top class's gradient forms 1 − p_k (or p_k·S − h_k) after p_k rounded: it cancels as p_k → 1",
 		fix:      "form the complement q_k = s/(1+s) from the tail s (summed compensated): g_k = p_k(S − h_k) − h_k q_k",
@@ -296,6 +310,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "s-cancels",
+		short:    "sum S and the tail compensated",
 		cause:    Instability,
 		what:     "S = Σ h_j summed in order cancels on rows of mixed signs: p_j·S − h_j loses S",
 		fix:      "sum S and the tail compensated (or form S − h_j as Σ_{i≠j} h_i); and feed H similarities, not distances",
@@ -305,6 +320,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "no-masking",
+		short:    "mask classes with h_j = 0",
 		cause:    NonFiniteSemantics,
 		what:     "a −Inf logit with h_j = 0 gives NaN (0·∞) instead of contributing nothing (masking)",
 		fix:      "mask: a class with x_j = −Inf and h_j = 0 contributes 0 to the loss and 0 to the gradient (docs/design.md §7)",
@@ -314,6 +330,7 @@ var catalogue = []flaw{
 	},
 	{
 		id:       "special-values",
+		short:    "follow docs/design.md §7",
 		cause:    NonFiniteSemantics,
 		what:     "special values differ from docs/design.md §7 on NaN, +Inf or −Inf logits",
 		fix:      "follow docs/design.md §7: NaN for a NaN or +Inf logit or all logits −Inf; loss +Inf and g_j = −h_j for h_j > 0 on a −Inf logit",
@@ -328,6 +345,7 @@ var catalogue = []flaw{
 var propertyFlaws = []flaw{
 	{
 		id:       "batch-normalization",
+		short:    "Caffe's normalizers",
 		cause:    DifferentFunction,
 		what:     "the batch loss is divided by another normalizer than Caffe's",
 		fix:      "normalize as Caffe: VALID by the count of non-ignored positions, FULL by outer·inner, BATCH_SIZE by outer, NONE by 1",
@@ -335,6 +353,7 @@ var propertyFlaws = []flaw{
 	},
 	{
 		id:       "batch-ignore-label",
+		short:    "zero the ignored positions",
 		cause:    DifferentFunction,
 		what:     "ignored positions (ignore_label) contribute to the loss or keep a gradient",
 		fix:      "skip ignored positions in the loss and write a zero gradient there",
@@ -342,6 +361,7 @@ var propertyFlaws = []flaw{
 	},
 	{
 		id:       "batch-loss-weight",
+		short:    "scale by loss_weight/normalizer",
 		cause:    DifferentFunction,
 		what:     "loss_weight is not applied as Caffe does (the gradient scaled by loss_weight/normalizer)",
 		fix:      "scale the gradient by loss_weight/normalizer and leave the loss unweighted",
@@ -349,6 +369,7 @@ var propertyFlaws = []flaw{
 	},
 	{
 		id:       "batch-layout",
+		short:    "Caffe's (outer, C, inner) layout",
 		cause:    DifferentFunction,
 		what:     "the batch is read in another layout than Caffe's (outer, C, inner)",
 		fix:      "gather x_j = logits[(o·C + j)·inner + i] and scatter the gradient the same way",
@@ -387,7 +408,7 @@ func Diagnose(im, ref *impls.Impl, failing []string) []Finding {
 
 func (f *flaw) finding(ev string, failing []string) Finding {
 	return Finding{
-		Flaw: f.id, Cause: f.cause, What: f.what, Fix: f.fix, Probe: ev,
+		Flaw: f.id, Cause: f.cause, What: f.what, Fix: f.fix, FixShort: f.short, Probe: ev,
 		Property: f.property, PropertyFails: f.property != "" && contains(failing, f.property),
 		Family: f.family, Regimes: append([]string{f.family}, f.also...),
 	}

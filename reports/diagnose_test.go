@@ -219,6 +219,9 @@ func TestDiagnose(t *testing.T) {
 			if want, ok := mustSay[f.Flaw]; ok && !strings.Contains(f.Fix, want) {
 				t.Errorf("%s: %s: fix %q does not say %q", tt.why, f.Flaw, f.Fix, want)
 			}
+			if f.FixShort == "" {
+				t.Errorf("%s: %s: no short fix", tt.why, f.Flaw)
+			}
 			if f.Probe == "" {
 				t.Errorf("%s: %s: no evidence", tt.why, f.Flaw)
 			}

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/infogain-dev/infogain/cases"
@@ -141,15 +142,45 @@ func gradeScale() string {
 		Unstable, acceptBase, acceptPerClass, rangeLimit(cases.Float64), rangeLimit(cases.Float32), Wrong)
 }
 
-// writeCauses writes, per implementation with a finding, each flaw with
-// its cause, its fix and the evidence.
+// writeCauses writes the catalogue of the flaws found (cause, what goes
+// wrong, fix, where), then per implementation the evidence of each.
 func (r *Report) writeCauses(b *strings.Builder) {
 	b.WriteString("## Causes and fixes\n\n")
-	fmt.Fprintf(b, "Each flaw below was detected by a probe: a few hand-picked rows on which the flaw shows and a careful formula is within the standard. "+
-		"Causes: **%s** (the error grows with the regime), **%s** (the formula is wrong even in exact arithmetic), "+
-		"**%s** (NaN, ±Inf or rejections differ from docs/design.md §7), **%s** (beyond the standard, within the acceptable bound, no flaw found). "+
-		"The evidence names the probe's input and outputs, the family where the flaw shows in this sweep and the property of the props battery that catches it.\n\n",
+	fmt.Fprintf(b, "Each flaw was detected by a probe: a few hand-picked rows on which the flaw shows and a careful formula is within the standard. "+
+		"Causes: **%s** (the error grows with the regime and is unbounded in it), **%s** (the formula misses the loss even evaluated exactly), "+
+		"**%s** (NaN, ±Inf or rejections differ from docs/design.md §7), **%s** (beyond the standard, within the acceptable bound, no flaw found).\n\n",
 		Instability, DifferentFunction, NonFiniteSemantics, RoundingNoise)
+	type seen struct {
+		f     Finding
+		impls []string
+	}
+	// The flaws found, in catalogue order, with the implementations
+	// that have them.
+	var flaws []*seen
+	for _, f := range append(slices.Clone(catalogue), propertyFlaws...) {
+		var s *seen
+		for _, g := range r.Grades {
+			for _, fd := range g.Findings {
+				if fd.Flaw != f.id {
+					continue
+				}
+				if s == nil {
+					s = &seen{f: fd}
+					flaws = append(flaws, s)
+				}
+				s.impls = append(s.impls, g.Impl)
+			}
+		}
+	}
+	if len(flaws) > 0 {
+		b.WriteString("| flaw | cause | what goes wrong | fix | found in |\n|---|---|---|---|---|\n")
+		for _, s := range flaws {
+			fmt.Fprintf(b, "| **%s** | %s | %s | %s | %s |\n", s.f.Flaw, s.f.Cause, s.f.What, s.f.Fix, strings.Join(s.impls, ", "))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("The evidence per implementation: the probe's input and outputs, the family where the flaw shows in this sweep " +
+		"(its worst floored scaled errors and cases) and the property of the props battery that catches it.\n\n")
 	for k, g := range r.Grades {
 		if g.Impl == r.Meta.Reference {
 			continue
@@ -169,9 +200,9 @@ func (r *Report) writeCauses(b *strings.Builder) {
 			continue
 		}
 		for _, f := range g.Findings {
-			fmt.Fprintf(b, "* **%s** (%s): %s.  \n  **Fix:** %s.  \n  **Evidence:** probe %s", f.Flaw, f.Cause, f.What, f.Fix, f.Probe)
+			fmt.Fprintf(b, "* **%s** (%s; fix: %s): probe %s", f.Flaw, f.Cause, f.FixShort, f.Probe)
 			if f.Family != "" {
-				fmt.Fprintf(b, "; family %s (worst scaled errors) %s", f.Family, r.familyEvidence(g.Impl, f.Family))
+				fmt.Fprintf(b, "; family %s: %s", f.Family, r.familyEvidence(g.Impl, f.Family))
 			}
 			switch {
 			case f.Property == "":

@@ -63,20 +63,28 @@ func (r *Report) JSON() ([]byte, error) {
 }
 
 // CSV returns cases.csv: one row per implementation and case, in case
-// order, floats in shortest round-trip form.
+// order, floats in shortest round-trip form. The scaled errors come raw
+// (docs/design.md §5) and floored (grade.go); grade is the case's grade.
 func (r *Report) CSV() ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write([]string{"impl", "family", "dtype", "id", "classes", "spread", "class", "uncertified",
-		"loss_ulps", "loss_bits", "grad_ulps", "grad_bits", "grad_scaled", "nonfinite", "mismatch", "error"})
+		"loss_ulps", "loss_bits", "grad_ulps", "grad_bits", "grad_scaled", "nonfinite", "mismatch", "error",
+		"loss_scaled", "loss_scaled_floored", "grad_scaled_floored", "input", "grade", "unsupported"})
 	for i := range r.Scores {
 		s := &r.Scores[i]
+		grade := caseGrade(s).String()
+		if s.Unsupported {
+			grade = ""
+		}
 		w.Write([]string{
 			s.Impl, s.Family, string(s.DType), s.ID, strconv.Itoa(s.C), ftoa(s.Spread), string(s.Class),
 			strconv.FormatBool(s.Uncertified),
 			strconv.FormatUint(s.LossULP, 10), ftoa(s.LossBits()),
 			strconv.FormatUint(s.GradULP, 10), ftoa(s.GradBits()), ftoa(s.GradScaled),
 			strconv.FormatBool(s.NonFinite), strconv.FormatBool(s.Mismatch), s.Err,
+			ftoa(s.LossScaled), ftoa(s.Graded.Loss), ftoa(s.Graded.Grad), string(s.Graded.Input), grade,
+			strconv.FormatBool(s.Unsupported),
 		})
 	}
 	w.Flush()
