@@ -69,7 +69,7 @@ report:
 report-example:
 	$(GO) run ./cmd/infogain report --out reports/example --size gate
 
-## gate: exit 1 with a (-want +got) diff on any regression against reports/baseline.json
+## gate: infogain gate exits 1 with a (-want +got) diff and the cases behind each regression against reports/baseline.json (make itself then exits 2)
 gate:
 	$(GO) run ./cmd/infogain gate
 

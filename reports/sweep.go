@@ -55,6 +55,7 @@ func Run(cfg Config) (*Report, error) {
 		}
 	}
 	rep.summarize(families, dtypes)
+	rep.diagnose(cfg)
 	return rep, nil
 }
 
