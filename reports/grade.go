@@ -402,15 +402,23 @@ func (r *Report) causeLine(g *ImplGrade, worst *CaseScore) string {
 	return "NaN or ±Inf from ordinary finite input"
 }
 
-// diagnose runs the probes of the catalogue on every implementation but the
-// reference and grades them all (r.Grades).
-func (r *Report) diagnose(cfg Config) {
-	findings := make([][]Finding, len(cfg.Impls))
+// diagnoseImpls runs the probes of the catalogue on the implementations
+// of cfg but the reference, after their properties (a finding names the
+// property that catches it), and keeps the findings in infos.
+func diagnoseImpls(cfg Config, infos []ImplInfo) {
 	for k, im := range cfg.Impls {
-		if im == cfg.Reference {
-			continue
+		if im != cfg.Reference {
+			infos[k].Findings = Diagnose(im, cfg.Reference, infos[k].FailingProperties)
 		}
-		findings[k] = Diagnose(im, cfg.Reference, r.Impls[k].FailingProperties)
+	}
+}
+
+// grade grades every implementation (r.Grades) from the scores, the
+// summaries and the findings kept in r.Impls.
+func (r *Report) grade() {
+	findings := make([][]Finding, len(r.Impls))
+	for k := range r.Impls {
+		findings[k] = r.Impls[k].Findings
 	}
 	r.gradeImpls(findings)
 }

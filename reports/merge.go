@@ -144,6 +144,7 @@ func Merge(paths []string) (*Report, error) {
 			propsFrom[k] = f.path
 			rep.Impls[k].PropertiesChecked = pi.PropertiesChecked
 			rep.Impls[k].FailingProperties = pi.FailingProperties
+			rep.Impls[k].Findings = pi.Findings
 		}
 	}
 	if sum != total {
@@ -152,14 +153,13 @@ func Merge(paths []string) (*Report, error) {
 	if i := slices.Index(filled, false); i >= 0 {
 		return nil, fmt.Errorf("reports: case %d is in no shard", i)
 	}
-	if h0.Properties {
-		for k, from := range propsFrom {
-			if from == "" {
-				return nil, fmt.Errorf("reports: no shard ran the properties of %s (shard %d/%d should have)", rep.Impls[k].Name, k%h0.Shards, h0.Shards)
-			}
+	for k, from := range propsFrom {
+		if from == "" {
+			return nil, fmt.Errorf("reports: no shard ran the properties and diagnosis of %s (shard %d/%d should have)", rep.Impls[k].Name, k%h0.Shards, h0.Shards)
 		}
 	}
 	rep.summarize(rep.Meta.Families, rep.Meta.DTypes)
+	rep.grade()
 	return rep, nil
 }
 

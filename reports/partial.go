@@ -347,9 +347,6 @@ func hashResult(h hash.Hash, r cases.Result) {
 // shardProperties runs the props battery (if wired) on the implementations
 // this shard owns: k mod N = I.
 func shardProperties(cfg Config, sh Shard) ([]ImplInfo, error) {
-	if cfg.Properties == nil {
-		return []ImplInfo{}, nil
-	}
 	var mine []*impls.Impl
 	infos := []ImplInfo{}
 	all := implInfos(cfg)
@@ -365,9 +362,12 @@ func shardProperties(cfg Config, sh Shard) ([]ImplInfo, error) {
 	sub := cfg
 	sub.Impls = mine
 	sub.Progress = nil
-	if err := checkProperties(sub, infos); err != nil {
-		return nil, err
+	if cfg.Properties != nil {
+		if err := checkProperties(sub, infos); err != nil {
+			return nil, err
+		}
 	}
+	diagnoseImpls(sub, infos)
 	return infos, nil
 }
 

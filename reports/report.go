@@ -69,6 +69,11 @@ type ImplInfo struct {
 	// the implementation fails.
 	PropertiesChecked bool
 	FailingProperties []string
+	// Findings are the flaws the diagnosis probes detect (Diagnose); nil
+	// for the reference. They travel with the implementation so that a
+	// sharded run (the shard that owns the implementation) and a merge
+	// grade it alike.
+	Findings []Finding `json:",omitempty"`
 }
 
 // Quantiles are order statistics of bits of error (nearest rank: the

@@ -54,8 +54,9 @@ func Run(cfg Config) (*Report, error) {
 			return nil, err
 		}
 	}
+	diagnoseImpls(cfg, rep.Impls)
 	rep.summarize(families, dtypes)
-	rep.diagnose(cfg)
+	rep.grade()
 	return rep, nil
 }
 
