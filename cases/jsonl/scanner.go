@@ -1,4 +1,4 @@
-package cases
+package jsonl
 
 import (
 	"encoding/json"
