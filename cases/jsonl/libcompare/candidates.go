@@ -31,10 +31,18 @@ var candidates = []candidate{
 	{"go-json-experiment", parseV2, encodeV2},
 }
 
+// scannerOut and scannerEnc are reused, as by a stream writer: Encode
+// allocates nothing once the buffer has grown. The result is valid until
+// the next call.
+var (
+	scannerOut bytes.Buffer
+	scannerEnc = jsonl.NewEncoder(&scannerOut)
+)
+
 func encodeScanner(c *cases.Case) ([]byte, error) {
-	var b bytes.Buffer
-	err := jsonl.NewEncoder(&b).Encode(c)
-	return b.Bytes(), err
+	scannerOut.Reset()
+	err := scannerEnc.Encode(c)
+	return scannerOut.Bytes(), err
 }
 
 // tok is an element of "logits" or "h" as written.

@@ -11,6 +11,9 @@ import (
 
 	stdjson "encoding/json"
 
+	v2 "github.com/go-json-experiment/json"
+	goccy "github.com/goccy/go-json"
+
 	"github.com/infogain-dev/infogain/cases"
 	"github.com/infogain-dev/infogain/cases/jsonl"
 )
@@ -109,7 +112,7 @@ func BenchmarkDecode(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		line = bytes.TrimSuffix(line, []byte("\n"))
+		line = bytes.Clone(bytes.TrimSuffix(line, []byte("\n")))
 		for _, cand := range candidates {
 			b.Run(fmt.Sprintf("C=%d/%s", C, cand.name), func(b *testing.B) {
 				got, err := cand.parse(line)
@@ -178,5 +181,50 @@ func TestStreamingDecoderLineBound(t *testing.T) {
 	t.Logf("one 100 MiB line: encoding/json Decoder allocated %d MiB, jsonl Decoder %d MiB", aStd>>20, aOurs>>20)
 	if aOurs > 2*jsonl.MaxLineBytes+(8<<20) {
 		t.Errorf("jsonl Decoder allocated %d bytes for a line over MaxLineBytes", aOurs)
+	}
+}
+
+// floorCase is the case with plain float64 slices: what a library does on
+// its own, with no hook per element and so none of the format's rules (no
+// "inf"/"nan" strings, no float32 check, no validation). It bounds from
+// below what any candidate built on that library can cost.
+type floorCase struct {
+	ID     string    `json:"id"`
+	Family string    `json:"family"`
+	DType  string    `json:"dtype"`
+	Logits []float64 `json:"logits"`
+	H      []float64 `json:"h"`
+	Label  int       `json:"label"`
+}
+
+// BenchmarkFloor decodes the lines of BenchmarkDecode into floorCase.
+func BenchmarkFloor(b *testing.B) {
+	floors := []struct {
+		name  string
+		parse func([]byte, *floorCase) error
+	}{
+		{"encoding-json", func(l []byte, v *floorCase) error { return stdjson.Unmarshal(l, v) }},
+		{"goccy-go-json", func(l []byte, v *floorCase) error { return goccy.Unmarshal(l, v) }},
+		{"go-json-experiment", func(l []byte, v *floorCase) error { return v2.Unmarshal(l, v) }},
+	}
+	for _, C := range []int{100, 1000, 10000} {
+		c := benchCase(b, C)
+		line, err := encodeScanner(&c)
+		if err != nil {
+			b.Fatal(err)
+		}
+		line = bytes.Clone(bytes.TrimSuffix(line, []byte("\n")))
+		for _, fl := range floors {
+			b.Run(fmt.Sprintf("C=%d/%s", C, fl.name), func(b *testing.B) {
+				b.SetBytes(int64(len(line)))
+				b.ReportAllocs()
+				for b.Loop() {
+					var v floorCase
+					if err := fl.parse(line, &v); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }

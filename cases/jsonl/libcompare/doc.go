@@ -6,9 +6,9 @@
 // doc (doc.go, "Why a hand-written scanner").
 //
 //	cd cases/jsonl/libcompare
-//	go test -run Agreement -v .                                  # semantics
-//	go test -run '^$' -bench . -benchmem -count 5 .              # speed
-//	GOEXPERIMENT=jsonv2 go test -run '^$' -bench . -benchmem .   # + encoding/json/v2
+//	go test -run Agreement -v .    # the field rules, 24 probe lines
+//	./rounds.sh 9                  # speed: interleaved rounds, min and median
+//	go test -run StreamingDecoderLineBound -v .   # one 100 MiB line (about 2 min)
 //
 // Every candidate reads the same lines into a cases.Case: the library
 // parses the JSON object and hands each "logits"/"h" element to a hook that
