@@ -2,7 +2,9 @@ package jsonl
 
 import (
 	"bytes"
+	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -44,4 +46,17 @@ func TestEncodeFieldOrder(t *testing.T) {
 	if strings.Contains(buf.String(), "family") {
 		t.Errorf("an empty family must be omitted: %s", buf.String())
 	}
+}
+
+func ExampleEncoder() {
+	enc := NewEncoder(os.Stdout)
+	c := cases.Case{ID: "masked", DType: cases.Float32,
+		Logits: []float64{math.Inf(-1), float64(float32(0.1))}, H: []float64{0, 1}, Label: 1}
+	if err := enc.Encode(&c); err != nil {
+		fmt.Println(err)
+	}
+	enc.EncodeResult(&cases.Result{ID: "masked", Loss: 0, Grad: []float64{0, 0}, Certified: "exact"})
+	// Output:
+	// {"id":"masked","dtype":"float32","logits":["-inf",0.1],"h":[0,1],"label":1}
+	// {"id":"masked","loss":0,"grad":[0,0],"certified":"exact"}
 }

@@ -245,3 +245,13 @@ func TestFormatFloatCrossCheck(t *testing.T) {
 		}
 	}
 }
+
+func ExampleFormatFloat() {
+	fmt.Println(FormatFloat(0.1, cases.Float64), FormatFloat(float64(float32(0.1)), cases.Float64))
+	fmt.Println(FormatFloat(float64(float32(0.1)), cases.Float32), FormatFloat(1e6, cases.Float64))
+	fmt.Println(FormatFloat(math.Inf(1), cases.Float64), FormatFloat(math.NaN(), cases.Float32), FormatFloat(math.Copysign(0, -1), cases.Float64))
+	// Output:
+	// 0.1 0.10000000149011612
+	// 0.1 1e+06
+	// "inf" "nan" -0
+}
