@@ -85,8 +85,8 @@ build-fast:
 ## fuzz/fuzz.sh runs the ./fuzz targets, then the codec's own, then the SIMD-vs-Go target of fused
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) ./fuzz/fuzz.sh
-	$(GO) test ./cases -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./cases -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
 	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -fuzz '^FuzzSIMDMatchesGo$$' -fuzztime $(FUZZTIME)
 
 ## props-full: the property battery at 5000 cases per property, many-classes included

@@ -31,8 +31,8 @@ build fuzz FuzzDiff32
 build fuzz FuzzIdentityH
 build fuzz FuzzAllImpls
 build fuzz FuzzJSONLines
-# ./cases: the JSON-lines decoders.
-build cases FuzzDecode
-build cases FuzzDecodeBatch
+# ./cases/jsonl: the JSON-lines decoders.
+build cases/jsonl FuzzDecode
+build cases/jsonl FuzzDecodeBatch
 # ./fused: vector loops against the pure-Go loops (see above).
 build fused FuzzSIMDMatchesGo
