@@ -36,8 +36,8 @@ func encodeJSON(b *bytes.Buffer, H *Matrix, dt DType) {
 }
 
 type jsonFile struct {
-	DType *string            `json:"dtype"`
-	C     *int               `json:"C"`
+	DType *string             `json:"dtype"`
+	C     *int                `json:"C"`
 	H     [][]json.RawMessage `json:"H"`
 }
 
