@@ -29,6 +29,7 @@ func commands() []command {
 		{"eval", "evaluate one implementation on JSON-lines cases", runEval},
 		{"report", "write a stability report scored against the reference", runReport},
 		{"gate", "compare a fresh gate-size report with the committed baseline", runGate},
+		{"h", "build, check and convert infogain matrices H (docs/hmat.md)", runH},
 	}
 }
 
