@@ -91,14 +91,21 @@ func Similarity(D *Matrix, t Transform, tau float64) (*Matrix, error) {
 	maxD := slices.Max(D.Data)
 	out := &Matrix{C: D.C, Data: make([]float64, len(D.Data))}
 	switch t {
-	case Gauss:
+	case Gauss, Exp:
+		// A one-entry memo: distances from hierarchies repeat in runs, and
+		// the same input gives the same bits, so this only saves time.
+		prevD, prevH := math.NaN(), 0.0
 		for k, d := range D.Data {
-			z := d / tau
-			out.Data[k] = expPortable(-float64(z*z) / 2)
-		}
-	case Exp:
-		for k, d := range D.Data {
-			out.Data[k] = expPortable(-(d / tau))
+			if d != prevD {
+				z := d / tau
+				if t == Gauss {
+					prevH = expPortable(-float64(z*z) / 2)
+				} else {
+					prevH = expPortable(-z)
+				}
+				prevD = d
+			}
+			out.Data[k] = prevH
 		}
 	case Linear, MaxMinus:
 		if maxD == 0 {
@@ -237,17 +244,21 @@ func NormalizeRows(H *Matrix) (*Matrix, error) {
 		return nil, err
 	}
 	out := H.Clone()
-	for l := 0; l < H.C; l++ {
+	return out, normalizeRows(out)
+}
+
+func normalizeRows(out *Matrix) error {
+	for l := 0; l < out.C; l++ {
 		r := out.Row(l)
 		S := rowSum(r)
 		if !(S > 0) || math.IsInf(S, 1) {
-			return nil, fmt.Errorf("row %d sums to %v: it cannot be normalised to sum 1", l, S)
+			return fmt.Errorf("row %d sums to %v: it cannot be normalised to sum 1", l, S)
 		}
 		for j := range r {
 			r[j] /= S
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // KeepDiagonalOne divides every row by its diagonal entry, so that
@@ -259,17 +270,21 @@ func KeepDiagonalOne(H *Matrix) (*Matrix, error) {
 		return nil, err
 	}
 	out := H.Clone()
-	for l := 0; l < H.C; l++ {
+	return out, keepDiagonalOne(out)
+}
+
+func keepDiagonalOne(out *Matrix) error {
+	for l := 0; l < out.C; l++ {
 		r := out.Row(l)
 		d := r[l]
 		if !(d > 0) {
-			return nil, fmt.Errorf("H[%d,%d] = %v: a diagonal entry must be > 0 to be scaled to 1", l, l, d)
+			return fmt.Errorf("H[%d,%d] = %v: a diagonal entry must be > 0 to be scaled to 1", l, l, d)
 		}
 		for j := range r {
 			r[j] /= d
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // Smooth mixes every row with the uniform row of the same sum:
@@ -285,15 +300,19 @@ func Smooth(H *Matrix, eps float64) (*Matrix, error) {
 		return nil, err
 	}
 	out := H.Clone()
-	C := float64(H.C)
-	for l := 0; l < H.C; l++ {
+	smooth(out, eps)
+	return out, nil
+}
+
+func smooth(out *Matrix, eps float64) {
+	C := float64(out.C)
+	for l := 0; l < out.C; l++ {
 		r := out.Row(l)
 		u := float64(eps*rowSum(r)) / C
 		for j := range r {
 			r[j] = float64((1-eps)*r[j]) + u
 		}
 	}
-	return out, nil
 }
 
 // Weight multiplies row l by w[l]: diag(w)·H. A sample of class l then
@@ -301,22 +320,33 @@ func Smooth(H *Matrix, eps float64) (*Matrix, error) {
 // w_l·S_l). Every w_l must be finite and ≥ 0 (0 silences the class, which
 // Check reports as a zero row).
 func Weight(H *Matrix, w []float64) (*Matrix, error) {
-	if len(w) != H.C {
-		return nil, fmt.Errorf("%d class weights for C = %d classes", len(w), H.C)
+	if err := checkWeights(H.C, w); err != nil {
+		return nil, err
+	}
+	out := H.Clone()
+	weight(out, w)
+	return out, nil
+}
+
+func checkWeights(C int, w []float64) error {
+	if len(w) != C {
+		return fmt.Errorf("%d class weights for C = %d classes", len(w), C)
 	}
 	for l, v := range w {
 		if !(v >= 0) || math.IsInf(v, 1) {
-			return nil, fmt.Errorf("class weight w[%d] = %v must be finite and ≥ 0", l, v)
+			return fmt.Errorf("class weight w[%d] = %v must be finite and ≥ 0", l, v)
 		}
 	}
-	out := H.Clone()
-	for l := 0; l < H.C; l++ {
+	return nil
+}
+
+func weight(out *Matrix, w []float64) {
+	for l := 0; l < out.C; l++ {
 		r := out.Row(l)
 		for j := range r {
 			r[j] *= w[l]
 		}
 	}
-	return out, nil
 }
 
 // Normalization is how Build scales rows after the transform.
@@ -401,33 +431,38 @@ func Build(D *Matrix, spec Spec) (Built, error) {
 	if err != nil {
 		return Built{}, err
 	}
+	// H is Build's own (Similarity allocated it): the steps work in place,
+	// with the same arguments checks as the exported functions.
 	switch spec.Normalize {
 	case NoNormalization, "":
 	case NormalizeRowsTo1:
-		if H, err = NormalizeRows(H); err != nil {
-			return Built{}, err
-		}
+		err = normalizeRows(H)
 	case DiagonalOne:
-		if H, err = KeepDiagonalOne(H); err != nil {
-			return Built{}, err
-		}
+		err = keepDiagonalOne(H)
 	default:
-		return Built{}, fmt.Errorf("unknown normalization %q", string(spec.Normalize))
+		err = fmt.Errorf("unknown normalization %q", string(spec.Normalize))
+	}
+	if err != nil {
+		return Built{}, err
 	}
 	if spec.Smooth != 0 {
-		if H, err = Smooth(H, spec.Smooth); err != nil {
-			return Built{}, err
+		if !(spec.Smooth >= 0 && spec.Smooth <= 1) {
+			return Built{}, fmt.Errorf("smoothing ε = %v must be in [0, 1]", spec.Smooth)
 		}
+		smooth(H, spec.Smooth)
 	}
 	if spec.Weights != nil {
-		if H, err = Weight(H, spec.Weights); err != nil {
+		if err := checkWeights(H.C, spec.Weights); err != nil {
 			return Built{}, err
 		}
+		weight(H, spec.Weights)
 	}
 	switch spec.DType {
 	case "", Float64:
 	case Float32:
-		H = H.Round(Float32)
+		for k, v := range H.Data {
+			H.Data[k] = float64(float32(v))
+		}
 	default:
 		return Built{}, fmt.Errorf("unknown dtype %q", string(spec.DType))
 	}
