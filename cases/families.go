@@ -562,9 +562,11 @@ func genNonfinite(g *gen, i int) Case {
 // hTreeCs are the class counts of the h-tree family.
 var hTreeCs = [...]int{10, 30, 100, 300, 1000}
 
-// genHTree builds H with hmat from a 3-level tree and takes one row.
-// hmat.Build is bit-identical on every architecture (a portable exp, no
-// fused multiply-adds), so the cases are too.
+// genHTree takes row l of the H that hmat.Build makes from a 3-level
+// tree, computed by hmat.BuildRow (the same bits in O(C) instead of
+// O(C²) work; hmat tests the equality). hmat is bit-identical on every
+// architecture (a portable exp, no fused multiply-adds), so the cases are
+// too.
 func genHTree(g *gen, i int) Case {
 	C := hTreeCs[g.intn(len(hTreeCs))]
 	a, b := 2+g.intn(4), 2+g.intn(2)
@@ -574,10 +576,6 @@ func genHTree(g *gen, i int) Case {
 	tree, err := hmat.LevelTree(C, a, b)
 	if err != nil {
 		panic(err) // a*b ≤ C by construction
-	}
-	D, err := tree.Distances()
-	if err != nil {
-		panic(err)
 	}
 	spec := hmat.Spec{Normalize: hmat.NoNormalization}
 	switch i % 4 {
@@ -595,13 +593,21 @@ func genHTree(g *gen, i int) Case {
 	if g.intn(3) == 0 {
 		spec.Smooth = [...]float64{0.05, 0.1}[g.intn(2)]
 	}
-	built, err := hmat.Build(D, spec)
+	l := g.intn(C)
+	d, err := tree.DistanceRow(l)
 	if err != nil {
 		panic(err)
 	}
-	l := g.intn(C)
+	maxD, err := tree.MaxDistance()
+	if err != nil {
+		panic(err)
+	}
+	row, err := hmat.BuildRow(d, l, maxD, spec)
+	if err != nil {
+		panic(err)
+	}
 	h := make([]float64, C)
-	for j, v := range built.H.Row(l) {
+	for j, v := range row {
 		h[j] = g.fit(v)
 	}
 	var x []float64

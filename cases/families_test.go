@@ -24,8 +24,8 @@ func genN(family string) int {
 	switch {
 	case family == "many-classes":
 		return 3 // up to 1e5 classes each
-	case family == "h-tree", testing.Short():
-		return 12 // h-tree: a C×C build per case, C up to 1000
+	case testing.Short():
+		return 12
 	}
 	return 60
 }
@@ -386,7 +386,7 @@ var familyInvariants = []struct {
 // many-classes family: 3).
 func invariantSeeds(family string) uint64 {
 	switch {
-	case family == "many-classes", family == "h-tree":
+	case family == "many-classes":
 		return 3
 	case testing.Short():
 		return 3

@@ -88,14 +88,22 @@ func Similarity(D *Matrix, t Transform, tau float64) (*Matrix, error) {
 	if t.needsTau() && !(tau > 0 && !math.IsInf(tau, 1)) {
 		return nil, fmt.Errorf("transform %s needs a temperature τ > 0 and finite, got %v", t, tau)
 	}
-	maxD := slices.Max(D.Data)
 	out := &Matrix{C: D.C, Data: make([]float64, len(D.Data))}
+	if err := transformInto(out.Data, D.Data, t, tau, slices.Max(D.Data)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// transformInto sets dst[k] = T(src[k]); maxD is the largest entry of the
+// whole distance matrix.
+func transformInto(dst, src []float64, t Transform, tau, maxD float64) error {
 	switch t {
 	case Gauss, Exp:
 		// A one-entry memo: distances from hierarchies repeat in runs, and
 		// the same input gives the same bits, so this only saves time.
 		prevD, prevH := math.NaN(), 0.0
-		for k, d := range D.Data {
+		for k, d := range src {
 			if d != prevD {
 				z := d / tau
 				if t == Gauss {
@@ -105,23 +113,23 @@ func Similarity(D *Matrix, t Transform, tau float64) (*Matrix, error) {
 				}
 				prevD = d
 			}
-			out.Data[k] = prevH
+			dst[k] = prevH
 		}
 	case Linear, MaxMinus:
 		if maxD == 0 {
-			return nil, fmt.Errorf("transform %s: every distance is 0, so 1 − D/max D is undefined (all classes would be identical)", t)
+			return fmt.Errorf("transform %s: every distance is 0, so 1 − D/max D is undefined (all classes would be identical)", t)
 		}
-		for k, d := range D.Data {
+		for k, d := range src {
 			if t == Linear {
-				out.Data[k] = 1 - d/maxD
+				dst[k] = 1 - d/maxD
 			} else {
-				out.Data[k] = maxD - d
+				dst[k] = maxD - d
 			}
 		}
 	default:
-		return nil, fmt.Errorf("unknown transform %q", string(t))
+		return fmt.Errorf("unknown transform %q", string(t))
 	}
-	return out, nil
+	return nil
 }
 
 // TrueMass returns the mean over rows of h_ll/S_l, the probability the
@@ -249,14 +257,20 @@ func NormalizeRows(H *Matrix) (*Matrix, error) {
 
 func normalizeRows(out *Matrix) error {
 	for l := 0; l < out.C; l++ {
-		r := out.Row(l)
-		S := rowSum(r)
-		if !(S > 0) || math.IsInf(S, 1) {
-			return fmt.Errorf("row %d sums to %v: it cannot be normalised to sum 1", l, S)
+		if err := normalizeRow(out.Row(l), l); err != nil {
+			return err
 		}
-		for j := range r {
-			r[j] /= S
-		}
+	}
+	return nil
+}
+
+func normalizeRow(r []float64, l int) error {
+	S := rowSum(r)
+	if !(S > 0) || math.IsInf(S, 1) {
+		return fmt.Errorf("row %d sums to %v: it cannot be normalised to sum 1", l, S)
+	}
+	for j := range r {
+		r[j] /= S
 	}
 	return nil
 }
@@ -275,14 +289,20 @@ func KeepDiagonalOne(H *Matrix) (*Matrix, error) {
 
 func keepDiagonalOne(out *Matrix) error {
 	for l := 0; l < out.C; l++ {
-		r := out.Row(l)
-		d := r[l]
-		if !(d > 0) {
-			return fmt.Errorf("H[%d,%d] = %v: a diagonal entry must be > 0 to be scaled to 1", l, l, d)
+		if err := diagonalOneRow(out.Row(l), l); err != nil {
+			return err
 		}
-		for j := range r {
-			r[j] /= d
-		}
+	}
+	return nil
+}
+
+func diagonalOneRow(r []float64, l int) error {
+	d := r[l]
+	if !(d > 0) {
+		return fmt.Errorf("H[%d,%d] = %v: a diagonal entry must be > 0 to be scaled to 1", l, l, d)
+	}
+	for j := range r {
+		r[j] /= d
 	}
 	return nil
 }
@@ -305,13 +325,15 @@ func Smooth(H *Matrix, eps float64) (*Matrix, error) {
 }
 
 func smooth(out *Matrix, eps float64) {
-	C := float64(out.C)
 	for l := 0; l < out.C; l++ {
-		r := out.Row(l)
-		u := float64(eps*rowSum(r)) / C
-		for j := range r {
-			r[j] = float64((1-eps)*r[j]) + u
-		}
+		smoothRow(out.Row(l), eps)
+	}
+}
+
+func smoothRow(r []float64, eps float64) {
+	u := float64(eps*rowSum(r)) / float64(len(r))
+	for j := range r {
+		r[j] = float64((1-eps)*r[j]) + u
 	}
 }
 
@@ -342,10 +364,13 @@ func checkWeights(C int, w []float64) error {
 
 func weight(out *Matrix, w []float64) {
 	for l := 0; l < out.C; l++ {
-		r := out.Row(l)
-		for j := range r {
-			r[j] *= w[l]
-		}
+		weightRow(out.Row(l), w[l])
+	}
+}
+
+func weightRow(r []float64, w float64) {
+	for j := range r {
+		r[j] *= w
 	}
 }
 
@@ -406,68 +431,143 @@ type Built struct {
 // normalisation and no weights every row of H is a probability vector;
 // the weights then set each class's learning rate exactly (S_l = w_l).
 func Build(D *Matrix, spec Spec) (Built, error) {
-	t := spec.Transform
-	if t == "" {
-		return Built{}, errors.New("no transform (want gauss, exp, linear or max-minus)")
-	}
-	if _, err := ParseTransform(string(t)); err != nil {
+	t, err := spec.check()
+	if err != nil {
 		return Built{}, err
 	}
 	tau := spec.Tau
-	switch {
-	case spec.TargetMass != 0 && tau != 0:
-		return Built{}, errors.New("give either a temperature τ or a target mass, not both")
-	case spec.TargetMass != 0:
-		var err error
+	if spec.TargetMass != 0 {
 		if tau, err = TauForMass(D, t, spec.TargetMass); err != nil {
 			return Built{}, err
 		}
-	case !t.needsTau() && tau != 0:
-		return Built{}, fmt.Errorf("transform %s has no temperature (got τ = %v)", t, tau)
-	case t.needsTau() && tau == 0:
-		return Built{}, fmt.Errorf("transform %s needs a temperature: give τ or a target mass", t)
 	}
 	H, err := Similarity(D, t, tau)
 	if err != nil {
 		return Built{}, err
 	}
-	// H is Build's own (Similarity allocated it): the steps work in place,
-	// with the same arguments checks as the exported functions.
-	switch spec.Normalize {
-	case NoNormalization, "":
-	case NormalizeRowsTo1:
-		err = normalizeRows(H)
-	case DiagonalOne:
-		err = keepDiagonalOne(H)
-	default:
-		err = fmt.Errorf("unknown normalization %q", string(spec.Normalize))
-	}
-	if err != nil {
-		return Built{}, err
-	}
-	if spec.Smooth != 0 {
-		if !(spec.Smooth >= 0 && spec.Smooth <= 1) {
-			return Built{}, fmt.Errorf("smoothing ε = %v must be in [0, 1]", spec.Smooth)
-		}
-		smooth(H, spec.Smooth)
-	}
 	if spec.Weights != nil {
 		if err := checkWeights(H.C, spec.Weights); err != nil {
 			return Built{}, err
 		}
-		weight(H, spec.Weights)
 	}
-	switch spec.DType {
-	case "", Float64:
-	case Float32:
-		for k, v := range H.Data {
-			H.Data[k] = float64(float32(v))
+	// H is Build's own (Similarity allocated it): every later step is
+	// row-local and works in place, row by row, with the code BuildRow
+	// uses, so the two agree bit for bit.
+	for l := 0; l < H.C; l++ {
+		if err := spec.finishRow(H.Row(l), l); err != nil {
+			return Built{}, err
 		}
-	default:
-		return Built{}, fmt.Errorf("unknown dtype %q", string(spec.DType))
 	}
 	if !t.needsTau() {
 		tau = 0
 	}
 	return Built{H: H, Tau: tau}, nil
+}
+
+// check validates everything of spec that does not depend on D.
+func (spec Spec) check() (Transform, error) {
+	t := spec.Transform
+	if t == "" {
+		return "", errors.New("no transform (want gauss, exp, linear or max-minus)")
+	}
+	if _, err := ParseTransform(string(t)); err != nil {
+		return "", err
+	}
+	tau := spec.Tau
+	switch {
+	case spec.TargetMass != 0 && tau != 0:
+		return "", errors.New("give either a temperature τ or a target mass, not both")
+	case spec.TargetMass != 0:
+	case !t.needsTau() && tau != 0:
+		return "", fmt.Errorf("transform %s has no temperature (got τ = %v)", t, tau)
+	case t.needsTau() && !(tau > 0 && !math.IsInf(tau, 1)):
+		return "", fmt.Errorf("transform %s needs a temperature τ > 0 and finite (or a target mass), got τ = %v", t, tau)
+	}
+	switch spec.Normalize {
+	case NoNormalization, "", NormalizeRowsTo1, DiagonalOne:
+	default:
+		return "", fmt.Errorf("unknown normalization %q", string(spec.Normalize))
+	}
+	if !(spec.Smooth >= 0 && spec.Smooth <= 1) {
+		return "", fmt.Errorf("smoothing ε = %v must be in [0, 1]", spec.Smooth)
+	}
+	switch spec.DType {
+	case "", Float64, Float32:
+	default:
+		return "", fmt.Errorf("unknown dtype %q", string(spec.DType))
+	}
+	return t, nil
+}
+
+// finishRow applies, in place, everything after the transform to row l.
+func (spec Spec) finishRow(r []float64, l int) error {
+	var err error
+	switch spec.Normalize {
+	case NormalizeRowsTo1:
+		err = normalizeRow(r, l)
+	case DiagonalOne:
+		err = diagonalOneRow(r, l)
+	}
+	if err != nil {
+		return err
+	}
+	if spec.Smooth != 0 {
+		smoothRow(r, spec.Smooth)
+	}
+	if spec.Weights != nil {
+		weightRow(r, spec.Weights[l])
+	}
+	if spec.DType == Float32 {
+		for j, v := range r {
+			r[j] = float64(float32(v))
+		}
+	}
+	return nil
+}
+
+// BuildRow returns row l of Build(D, spec).H, bit for bit, from row l of D
+// alone (d = D[l,:]) and maxD, the largest entry of the whole D (used by
+// linear and max-minus only): O(C) work where Build does O(C²). A
+// temperature from a target mass needs the whole D, so spec.TargetMass
+// must be 0. It is how the h-tree case family draws rows of matrices with
+// up to 1000 classes cheaply.
+func BuildRow(d []float64, l int, maxD float64, spec Spec) ([]float64, error) {
+	t, err := spec.check()
+	if err != nil {
+		return nil, err
+	}
+	if spec.TargetMass != 0 {
+		return nil, errors.New("BuildRow: a target mass needs the whole distance matrix (use Build or TauForMass)")
+	}
+	C := len(d)
+	if err := checkC(C); err != nil {
+		return nil, err
+	}
+	if l < 0 || l >= C {
+		return nil, fmt.Errorf("row %d out of range [0, %d)", l, C)
+	}
+	for j, v := range d {
+		if !(v >= 0) || math.IsInf(v, 1) {
+			return nil, fmt.Errorf("distance D[%d,%d] = %v: want finite and ≥ 0", l, j, v)
+		}
+		if v > maxD {
+			return nil, fmt.Errorf("distance D[%d,%d] = %v exceeds max D = %v", l, j, v, maxD)
+		}
+	}
+	if d[l] != 0 {
+		return nil, fmt.Errorf("distance matrix: D[%d,%d] = %v, want 0 on the diagonal", l, l, d[l])
+	}
+	if spec.Weights != nil {
+		if err := checkWeights(C, spec.Weights); err != nil {
+			return nil, err
+		}
+	}
+	r := make([]float64, C)
+	if err := transformInto(r, d, t, spec.Tau, maxD); err != nil {
+		return nil, err
+	}
+	if err := spec.finishRow(r, l); err != nil {
+		return nil, err
+	}
+	return r, nil
 }

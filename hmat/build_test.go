@@ -2,6 +2,8 @@ package hmat
 
 import (
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -401,6 +403,103 @@ func TestBuildIsDeterministic(t *testing.T) {
 	for k := range b.H.Data {
 		if math.Float64bits(b.H.Data[k]) != math.Float64bits(again.H.Data[k]) {
 			t.Fatalf("entry %d differs between two builds", k)
+		}
+	}
+}
+
+// randomTree has n nodes; node v > 0 hangs under a random earlier node.
+func randomTree(r *rand.Rand, n int) Tree {
+	p := make([]int, n)
+	p[0] = -1
+	for v := 1; v < n; v++ {
+		p[v] = int(r.Uint64() % uint64(v))
+	}
+	return Tree{Parent: p}
+}
+
+func TestTreeRowAndMaxAgreeWithDistances(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := 0; trial < 60; trial++ {
+		tr := randomTree(r, 2+int(r.Uint64()%60))
+		if trial%3 == 0 {
+			tr, _ = LevelTree(10+trial, 2, 3)
+		}
+		D, err := tr.Distances()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mx, err := tr.MaxDistance()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := slices.Max(D.Data); mx != want {
+			t.Errorf("tree %v: MaxDistance %v, want %v", tr.Parent, mx, want)
+		}
+		for k := 0; k < D.C; k++ {
+			row, err := tr.DistanceRow(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(row, D.Row(k)) {
+				t.Fatalf("tree %v: DistanceRow(%d) = %v, want %v", tr.Parent, k, row, D.Row(k))
+			}
+		}
+	}
+}
+
+// TestBuildRowIsBuildsRow: BuildRow gives row l of Build's matrix bit for
+// bit, for every transform, normalisation, smoothing, weights and dtype.
+func TestBuildRowIsBuildsRow(t *testing.T) {
+	tr, _ := LevelTree(40, 3, 2)
+	D, _ := tr.Distances()
+	maxD, _ := tr.MaxDistance()
+	w := make([]float64, 40)
+	for i := range w {
+		w[i] = 0.5 + float64(i)/8
+	}
+	for _, tf := range Transforms() {
+		for _, norm := range []Normalization{NoNormalization, NormalizeRowsTo1, DiagonalOne} {
+			for _, eps := range []float64{0, 0.1} {
+				for _, dt := range []DType{Float64, Float32} {
+					spec := Spec{Transform: tf, Normalize: norm, Smooth: eps, DType: dt, Weights: w}
+					if tf.needsTau() {
+						spec.Tau = 1.3
+					}
+					b, err := Build(D, spec)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for l := 0; l < D.C; l++ {
+						row, err := BuildRow(D.Row(l), l, maxD, spec)
+						if err != nil {
+							t.Fatal(err)
+						}
+						for j := range row {
+							if math.Float64bits(row[j]) != math.Float64bits(b.H.At(l, j)) {
+								t.Fatalf("%+v: BuildRow(%d)[%d] = %v, Build %v", spec, l, j, row[j], b.H.At(l, j))
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, tt := range []struct {
+		d    []float64
+		l    int
+		maxD float64
+		spec Spec
+		why  string
+	}{
+		{[]float64{0, 1}, 0, 1, Spec{Transform: Gauss, TargetMass: 0.8}, "target mass needs the whole D"},
+		{[]float64{0, 1}, 2, 1, Spec{Transform: Gauss, Tau: 1}, "row out of range"},
+		{[]float64{1, 1}, 0, 1, Spec{Transform: Gauss, Tau: 1}, "non-zero diagonal"},
+		{[]float64{0, 3}, 0, 1, Spec{Transform: Linear}, "a distance above max D"},
+		{[]float64{0, math.NaN()}, 0, 1, Spec{Transform: Gauss, Tau: 1}, "NaN distance"},
+		{nil, 0, 1, Spec{Transform: Gauss, Tau: 1}, "C = 0"},
+	} {
+		if _, err := BuildRow(tt.d, tt.l, tt.maxD, tt.spec); err == nil {
+			t.Errorf("%s: no error", tt.why)
 		}
 	}
 }

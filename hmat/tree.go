@@ -3,6 +3,7 @@ package hmat
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Tree is a class hierarchy given by parent links: Parent[v] is the parent
@@ -152,4 +153,80 @@ func LevelTree(C int, fanout ...int) (Tree, error) {
 		parent = append(parent, level[k*g/C])
 	}
 	return Tree{Parent: parent}, nil
+}
+
+// DistanceRow returns row k of Distances() (the path lengths from leaf k
+// to every leaf) in O(C·depth) work and memory O(nodes), without the C×C
+// matrix.
+func (t Tree) DistanceRow(k int) ([]float64, error) {
+	depth, err := t.depths()
+	if err != nil {
+		return nil, err
+	}
+	leaves := t.Leaves()
+	if err := checkC(len(leaves)); err != nil {
+		return nil, fmt.Errorf("tree: %w", err)
+	}
+	if k < 0 || k >= len(leaves) {
+		return nil, fmt.Errorf("leaf %d out of range [0, %d)", k, len(leaves))
+	}
+	onPath := make([]bool, len(t.Parent)) // ancestors of leaf k, itself included
+	for u := leaves[k]; u != -1; u = t.Parent[u] {
+		onPath[u] = true
+	}
+	dk := depth[leaves[k]]
+	row := make([]float64, len(leaves))
+	for j, v := range leaves {
+		u := v
+		for !onPath[u] {
+			u = t.Parent[u]
+		}
+		row[j] = float64(depth[v] + dk - 2*depth[u])
+	}
+	return row, nil
+}
+
+// MaxDistance returns the largest entry of Distances() (the longest path
+// between two leaves) in O(nodes) work: for every node, the two deepest
+// leaves below different children.
+func (t Tree) MaxDistance() (float64, error) {
+	depth, err := t.depths()
+	if err != nil {
+		return 0, err
+	}
+	n := len(t.Parent)
+	// Nodes by decreasing depth, so children come before their parent.
+	order := make([]int, n)
+	for v := range order {
+		order[v] = v
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return depth[b] - depth[a] })
+	deepest := make([]int, n) // deepest leaf depth in the subtree
+	top1 := make([]int, n)    // the two largest deepest[c] over children c
+	top2 := make([]int, n)
+	kids := make([]int, n)
+	for v := range top1 {
+		top1[v], top2[v] = -1, -1
+	}
+	best := 0
+	for _, v := range order {
+		if kids[v] == 0 {
+			deepest[v] = depth[v]
+		} else {
+			deepest[v] = top1[v]
+			if kids[v] >= 2 {
+				best = max(best, top1[v]+top2[v]-2*depth[v])
+			}
+		}
+		if p := t.Parent[v]; p >= 0 {
+			kids[p]++
+			switch d := deepest[v]; {
+			case d > top1[p]:
+				top1[p], top2[p] = d, top1[p]
+			case d > top2[p]:
+				top2[p] = d
+			}
+		}
+	}
+	return float64(best), nil
 }
