@@ -178,7 +178,7 @@ func TauForMass(D *Matrix, t Transform, target float64) (float64, error) {
 	for k, d := range D.Data {
 		if k/C != k%C {
 			if d == 0 {
-				return 0, fmt.Errorf("D[%d,%d] = 0 off the diagonal: classes %d and %d are indistinguishable, so no temperature leaves mass %v on the true class", k/C, k%C, k/C, k%C, target)
+				return 0, fmt.Errorf("distance D[%d,%d] = 0 off the diagonal: classes %d and %d are indistinguishable, so no temperature leaves mass %v on the true class", k/C, k%C, k/C, k%C, target)
 			}
 			minPos = math.Min(minPos, d)
 		}
@@ -299,7 +299,7 @@ func keepDiagonalOne(out *Matrix) error {
 func diagonalOneRow(r []float64, l int) error {
 	d := r[l]
 	if !(d > 0) {
-		return fmt.Errorf("H[%d,%d] = %v: a diagonal entry must be > 0 to be scaled to 1", l, l, d)
+		return fmt.Errorf("entry H[%d,%d] = %v: a diagonal entry must be > 0 to be scaled to 1", l, l, d)
 	}
 	for j := range r {
 		r[j] /= d

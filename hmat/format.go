@@ -110,7 +110,7 @@ func Encode(w io.Writer, H *Matrix, f Format, dt DType) error {
 	case Float32:
 		for k, v := range H.Data {
 			if !math.IsNaN(v) && float64(float32(v)) != v {
-				return fmt.Errorf("H[%d,%d] = %v is not exactly a float32; round the matrix to float32 first", k/H.C, k%H.C, v)
+				return fmt.Errorf("entry H[%d,%d] = %v is not exactly a float32; round the matrix to float32 first", k/H.C, k%H.C, v)
 			}
 		}
 	default:

@@ -63,7 +63,7 @@ func decodeJSON(data []byte) (File, error) {
 		return File{}, err
 	}
 	if len(jf.H) != C {
-		return File{}, fmt.Errorf("C = %d but H has %d rows", C, len(jf.H))
+		return File{}, fmt.Errorf("declared C = %d but H has %d rows", C, len(jf.H))
 	}
 	bits := bitsOf(dt)
 	m := &Matrix{C: C, Data: make([]float64, 0, C*C)}
@@ -74,7 +74,7 @@ func decodeJSON(data []byte) (File, error) {
 		for j, raw := range row {
 			v, err := parseJSONFloat(raw, bits)
 			if err != nil {
-				return File{}, fmt.Errorf("H[%d][%d]: %v", i, j, err)
+				return File{}, fmt.Errorf("entry H[%d][%d]: %v", i, j, err)
 			}
 			m.Data = append(m.Data, v)
 		}

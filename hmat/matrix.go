@@ -82,7 +82,7 @@ func checkC(C int) error {
 	case C <= 0:
 		return errors.New("empty matrix (C = 0): an infogain matrix needs at least one class")
 	case C > MaxC:
-		return fmt.Errorf("C = %d exceeds the limit %d (a %d×%d float64 matrix would need %.3g GiB)", C, MaxC, C, C, float64(C)*float64(C)*8/(1<<30))
+		return fmt.Errorf("too many classes: C = %d exceeds the limit %d (a %d×%d float64 matrix would need %.3g GiB)", C, MaxC, C, C, float64(C)*float64(C)*8/(1<<30))
 	}
 	return nil
 }
