@@ -150,7 +150,7 @@ func Families() []Family {
 				"distance = path length 2, 4 or 6), C ∈ {10, 30, 100, 300, 1000}, transform gauss or exp "+
 				"with τ ∈ {0.5, 1, 2, 4}, linear or max-minus, rows normalised or not, sometimes smoothed "+
 				"(ε 0.05 or 0.1); logits moderate or aligned with the similarities as in a trained network. "+
-				"Provokes the S ≠ 1 gradient error (S up to about 6·C for max-minus) and long dense rows whose "+
+				"Provokes the S ≠ 1 gradient error (S up to about 1.5·C for max-minus) and long dense rows whose "+
 				"entries span e^0 to e^−72, the H Caffe InfogainLoss users build (BVLC/caffe#3855).",
 			genHTree),
 	}

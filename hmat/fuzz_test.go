@@ -2,8 +2,10 @@ package hmat
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"testing"
+	"time"
 )
 
 // fuzzDecode is the property every reader must have: no panic, and any
@@ -12,6 +14,8 @@ import (
 //
 //	go test ./hmat -run '^$' -fuzz '^FuzzDecodeNPY$' -fuzztime 60s
 func fuzzDecode(t *testing.T, data []byte, f Format, dt DType) {
+	watchdog := time.AfterFunc(30*time.Second, func() { panic(fmt.Sprintf("decode of %q takes over 30 s (a hang)", data)) })
+	defer watchdog.Stop()
 	file, err := Decode(data, f, dt)
 	if err != nil {
 		if file.H != nil {
