@@ -39,6 +39,7 @@ const (
 	CodeExactPath    = "exact-path"
 	CodeFloat32      = "float32"
 	CodeAsymmetric   = "asymmetric"
+	CodeInvalid      = "invalid"
 )
 
 // Diagnostic is one finding of Check: what, how bad, why in one sentence,
@@ -120,12 +121,20 @@ var (
 //     [2^-500, 2^1000] (warning: fused's exact path, loss overflow-prone);
 //   - entries not exactly float32 when training in float32 (warning);
 //   - asymmetry (info).
+//
+// A malformed matrix (C out of range, not C² entries) gives a single
+// "invalid" error.
 func Check(H *Matrix, opt CheckOptions) []Diagnostic {
 	if opt.Train == "" {
 		opt.Train = Float64
 	}
 	if opt.RowSumRatio == 0 {
 		opt.RowSumRatio = 2
+	}
+	if err := H.Validate(); err != nil {
+		return []Diagnostic{{Code: CodeInvalid, Severity: Error, Row: 0, Col: -1,
+			Explanation: "The matrix is malformed: " + err.Error() + ".",
+			Fix:         "Give a square C×C matrix with 1 ≤ C ≤ MaxC."}}
 	}
 	C := H.C
 	var out []Diagnostic

@@ -71,6 +71,22 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+func TestCheckMalformed(t *testing.T) {
+	for _, tt := range []struct {
+		H   *Matrix
+		why string
+	}{
+		{&Matrix{}, "C = 0"},
+		{&Matrix{C: 2, Data: []float64{1, 0, 1}}, "3 entries for C = 2"},
+		{nil, "nil matrix"},
+	} {
+		ds := Check(tt.H, CheckOptions{})
+		if len(ds) != 1 || ds[0].Code != CodeInvalid || ds[0].Severity != Error {
+			t.Errorf("%s: %v, want one invalid error", tt.why, ds)
+		}
+	}
+}
+
 func TestDistanceLikeEvidence(t *testing.T) {
 	// D for 3 classes: row 0 = (0, 1, 2). At p = (0.99, 0.005, 0.005),
 	// S = 3: g_0 = 0.99·3 − 0 = 2.97 > 0 and g_2 = 0.005·3 − 2 = −1.985
