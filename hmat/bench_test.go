@@ -22,3 +22,17 @@ func BenchmarkTreeDistances1000(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkBuildRowTree1000 is one h-tree case at C = 1000: the distance
+// row, the tree's largest distance and one row of H.
+func BenchmarkBuildRowTree1000(b *testing.B) {
+	tr, _ := LevelTree(1000, 5, 3)
+	spec := Spec{Transform: Gauss, Tau: 1, Normalize: NormalizeRowsTo1, Smooth: 0.1}
+	for b.Loop() {
+		d, _ := tr.DistanceRow(417)
+		maxD, _ := tr.MaxDistance()
+		if _, err := BuildRow(d, 417, maxD, spec); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
