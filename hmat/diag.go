@@ -282,7 +282,7 @@ func Check(H *Matrix, opt CheckOptions) []Diagnostic {
 	}
 	if ovRow >= 0 {
 		add(Diagnostic{Code: CodeOverflow, Severity: Error,
-			Explanation: fmt.Sprintf("The row sum S = Σ h_j overflows %s, so p·S − h is Inf − Inf = NaN in any implementation that forms S (Caffe, PyTorch autograd).", opt.Train),
+			Explanation: fmt.Sprintf("The sum of the row's magnitudes overflows %s, so S = Σ h_j or its partial sums overflow and p·S − h becomes Inf − Inf = NaN in implementations that form S (Caffe, PyTorch autograd).", opt.Train),
 			Row:         ovRow, Col: -1, Value: sums[ovRow],
 			Evidence: fmt.Sprintf("Σ_j |H[%d,j]| > %v", ovRow, maxF),
 			Fix:      "Scale H down (only the ratios between entries and the row sums' ratios matter; divide the learning rate's scale back in)."})
