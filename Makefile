@@ -7,7 +7,7 @@ REPORT_DIR  ?= reports/latest
 PYTHON      ?= /usr/bin/python3
 
 .PHONY: all build build-fast test test-short test-pure test-simd vet lint fmt-check report report-example gate gate-update \
-        fuzz props-full bench bench-peers ref-tables ci lint-ci fuzz-build
+        fuzz props-full bench bench-peers ref-tables ci lint-ci fuzz-build hmat-xcheck-deps hmat-xcheck
 
 all: build
 
@@ -88,6 +88,7 @@ fuzz:
 	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
 	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -fuzz '^FuzzSIMDMatchesGo$$' -fuzztime $(FUZZTIME)
+	for t in CSV JSON NPY BinaryProto; do $(GO) test ./hmat -run '^$$' -fuzz "^FuzzDecode$$t\$$" -fuzztime $(FUZZTIME) || exit 1; done
 
 ## props-full: the property battery at 5000 cases per property, many-classes included
 props-full:
@@ -101,3 +102,12 @@ bench:
 ## bench-peers: fused against real PyTorch (Debian python3-torch, installed if missing), same run, ratios
 bench-peers:
 	$(PYTHON) scripts/bench_peers.py
+
+## hmat-xcheck-deps: Debian's protoc and python3-protobuf/numpy for the hmat cross-check (installed if missing)
+hmat-xcheck-deps:
+	@if command -v protoc >/dev/null && $(PYTHON) -c 'import numpy, google.protobuf' 2>/dev/null; then :; else \
+	  apt-get update -qq && apt-get install -y -qq protobuf-compiler python3-protobuf python3-numpy; fi
+
+## hmat-xcheck: hmat's binaryproto and .npy files decoded by python3-protobuf (schema from protoc) and numpy, value by value
+hmat-xcheck: hmat-xcheck-deps
+	$(GO) test ./hmat -run CrossCheckWithPython -count=1 -v

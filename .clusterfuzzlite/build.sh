@@ -36,3 +36,8 @@ build cases/jsonl FuzzDecode
 build cases/jsonl FuzzDecodeBatch
 # ./fused: vector loops against the pure-Go loops (see above).
 build fused FuzzSIMDMatchesGo
+# ./hmat: the infogain-matrix readers.
+build hmat FuzzDecodeCSV
+build hmat FuzzDecodeJSON
+build hmat FuzzDecodeNPY
+build hmat FuzzDecodeBinaryProto

@@ -27,7 +27,7 @@ func TestFamilyNamesAreStable(t *testing.T) {
 	// renaming or reordering one is a visible, deliberate change here.
 	want := []string{"moderate", "wide", "huge", "tiny-diff", "dominant", "shared-offset",
 		"many-classes", "h-identity", "h-smoothing", "h-weights", "h-dense", "h-sparse",
-		"h-rowsum", "h-zero", "h-signed", "h-huge", "masked", "nonfinite"}
+		"h-rowsum", "h-zero", "h-signed", "h-huge", "masked", "nonfinite", "h-tree"}
 	if got := FamilyNames(); !slices.Equal(got, want) {
 		t.Errorf("FamilyNames() = %v\nwant %v", got, want)
 	}
@@ -354,6 +354,24 @@ var familyInvariants = []struct {
 		}
 		return ""
 	}, "NaN, +Inf, all −Inf, −Inf under h > 0"},
+	{"h-tree", func(i int, c *Case) string {
+		if !slices.Contains(hTreeCs[:], c.C()) {
+			return fmt.Sprintf("C = %d, want one of %v", c.C(), hTreeCs)
+		}
+		hl := c.H[c.Label]
+		distinct := map[float64]bool{}
+		for j, v := range c.H {
+			if v < 0 || v > hl || (j != c.Label && v == hl && i%4 != 3) {
+				return fmt.Sprintf("h[%d] = %v: want 0 ≤ h_j < h_label = %v (a similarity row)", j, v, hl)
+			}
+			distinct[v] = true
+		}
+		// A tree row takes at most 4 values (distances 0, 2, 4, 6).
+		if len(distinct) > 4 {
+			return fmt.Sprintf("%d distinct values in h, want at most 4 (distances 0, 2, 4, 6)", len(distinct))
+		}
+		return ""
+	}, "a similarity row of a 3-level tree: the label's entry strictly largest, at most 4 values"},
 }
 
 // invariantSeeds is how many seeds TestFamilyInvariants sweeps (the

@@ -31,6 +31,7 @@ func commands() []command {
 		{"report", "write a stability report scored against the reference", runReport},
 		{"merge", "combine the partial results of report --shard into the full report", runMerge},
 		{"gate", "compare a fresh gate-size report with the committed baseline", runGate},
+		{"h", "build, check and convert infogain matrices H (docs/hmat.md)", runH},
 	}
 }
 
