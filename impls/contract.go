@@ -15,10 +15,10 @@ type Bounds struct {
 	// an ulp bound is achievable.
 	LossULP float64
 	// LossScaled bounds the scaled loss error
-	// |ΔL| / (u·Σ_j |h_j|(|m − x_j| + log1p(s))) for every h. When every
-	// h_j ≥ 0 the denominator is u·L and ulp(L) ∈ (u·L, 2u·L], so n ulps
-	// are a scaled error in (n, 2n]; when some h_j < 0, L may cancel and
-	// this is the only loss bound.
+	// |ΔL| / (u·Σ_j |h_j|(|m − x_j| + log1p(s))). It applies when some
+	// h_j < 0, where L may cancel and no ulp bound is achievable (and for
+	// every h when LossULP is +Inf). For h ≥ 0 the denominator is u·L and
+	// ulp(L) ∈ (u·L, 2u·L], so n ulps are a scaled error in (n, 2n].
 	LossScaled float64
 	// GradScaled bounds the componentwise scaled gradient error
 	// |Δg_j| / (u·(p_j|S − h_j| + |h_j|q_j) + η) of every component

@@ -33,7 +33,8 @@ func case64(x, h []float64) *cases.Case {
 //   - x = [0, 0], h = [1, 0]: L = log 2, g = [−1/2, 1/2] (math.Ln2 is the
 //     correctly rounded log 2; the halves are exact). For h ≥ 0 the scaled
 //     loss denominator is u·L, and ulp(L)/(u·L) = 2^-53/(2^-53·log 2) = 1.44,
-//     so n ulps off is a scaled error of 1.44·n.
+//     so n ulps off is a scaled error of 1.44·n (log 2 lies in [1/2, 1),
+//     where the ulp is 2^-53).
 //   - x = [0, 0], h = [1, −1]: L = 0 exactly, the scaled denominator is
 //     u·(1·log 2 + 1·log 2) = 2u·log 2.
 //   - G_0 = p_0|S − h_0| + h_0 q_0 = 1/2 for both rows: a gradient Δ off
@@ -56,13 +57,15 @@ func TestJudgeBounds(t *testing.T) {
 		clause string // a word of the violation, when it fails
 	}{
 		{"exact", k, c, cases.Result{Loss: math.Ln2, Grad: g(0)}, &want, true, ""},
-		{"loss LossULP ulps off (scaled 4.33 ≤ 5)", k, c, cases.Result{Loss: up(math.Ln2, 3), Grad: g(0)}, &want, true, ""},
-		{"loss LossULP+1 ulps off (scaled 5.77 > 5 as well)", k, c, cases.Result{Loss: up(math.Ln2, 4), Grad: g(0)}, &want, false, "ulps"},
-		{"h ≥ 0: the ulp clause alone fails (scaled bound wide)", Contract{Bounds: Bounds{LossULP: 3, LossScaled: 100, GradScaled: 8}}, c,
-			cases.Result{Loss: up(math.Ln2, 4), Grad: g(0)}, &want, false, "4 ulps > 3"},
-		{"h ≥ 0: the scaled clause alone fails (ulp bound wide): 3 ulps = 4.33 > 4", Contract{Bounds: Bounds{LossULP: 100, LossScaled: 4, GradScaled: 8}}, c,
+		{"loss LossULP ulps off", k, c, cases.Result{Loss: up(math.Ln2, 3), Grad: g(0)}, &want, true, ""},
+		{"loss LossULP+1 ulps off", k, c, cases.Result{Loss: up(math.Ln2, 4), Grad: g(0)}, &want, false, "4 ulps > 3"},
+		{"h ≥ 0: the scaled bound does not bind (3 ulps = scaled 4.33 > 1)", Contract{Bounds: Bounds{LossULP: 3, LossScaled: 1, GradScaled: 8}}, c,
+			cases.Result{Loss: up(math.Ln2, 3), Grad: g(0)}, &want, true, ""},
+		{"Standard at its own loss bound: 2 ulps pass", Standard, c, cases.Result{Loss: up(math.Ln2, 2), Grad: g(0)}, &want, true, ""},
+		{"Standard just past it: 3 ulps fail", Standard, c, cases.Result{Loss: up(math.Ln2, 3), Grad: g(0)}, &want, false, "3 ulps > 2"},
+		{"LossULP = +Inf: the scaled clause binds for h ≥ 0 (3 ulps = 4.33 > 4)", Contract{Bounds: Bounds{LossULP: inf, LossScaled: 4, GradScaled: 8}}, c,
 			cases.Result{Loss: up(math.Ln2, 3), Grad: g(0)}, &want, false, "scaled error"},
-		{"LossULP = +Inf voids the ulp clause", Contract{Bounds: Bounds{LossULP: inf, LossScaled: 5, GradScaled: 8}}, c,
+		{"LossULP = +Inf voids the ulp clause (3 ulps = 4.33 ≤ 5)", Contract{Bounds: Bounds{LossULP: inf, LossScaled: 5, GradScaled: 8}}, c,
 			cases.Result{Loss: up(math.Ln2, 3), Grad: g(0)}, &want, true, ""},
 		{"loss NaN where the reference's is finite", k, c, cases.Result{Loss: nan, Grad: g(0)}, &want, false, "non-finite"},
 		{"signed h: scaled loss error 0.99·LossScaled", k, signed, cases.Result{Loss: lossAt(0.99 * 5), Grad: []float64{-1, 1}}, &wantSigned, true, ""},

@@ -8,7 +8,6 @@ import (
 	"github.com/leanovate/gopter/prop"
 
 	"github.com/infogain-dev/infogain/cases"
-	"github.com/infogain-dev/infogain/ulp"
 )
 
 // panicPool holds the values the no-panic property draws logits and h from.
@@ -127,9 +126,4 @@ func callDirect(e *env, x, h []float64) {
 		}
 		e.im.F32(make([]float32, len(x)), x32, h32)
 	}
-}
-
-// ulpLossScaled is ulp.LossScaled in dt's unit roundoff.
-func ulpLossScaled(got, want float64, x, h []float64, dt cases.DType) float64 {
-	return ulp.LossScaled(got, want, x, h, unit(dt))
 }
