@@ -88,7 +88,7 @@ fuzz:
 	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
 	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -fuzz '^FuzzSIMDMatchesGo$$' -fuzztime $(FUZZTIME)
-	for t in CSV JSON NPY BinaryProto; do $(GO) test ./hmat -run '^$$' -fuzz "^FuzzDecode$$t\$$" -fuzztime $(FUZZTIME) || exit 1; done
+	for t in CSV JSON NPY BinaryProto; do $(GO) test ./hmat/hfile -run '^$$' -fuzz "^FuzzDecode$$t\$$" -fuzztime $(FUZZTIME) || exit 1; done
 
 ## props-full: the property battery at 5000 cases per property, many-classes included
 props-full:
@@ -110,4 +110,4 @@ hmat-xcheck-deps:
 
 ## hmat-xcheck: hmat's binaryproto and .npy files decoded by python3-protobuf (schema from protoc) and numpy, value by value
 hmat-xcheck: hmat-xcheck-deps
-	$(GO) test ./hmat -run CrossCheckWithPython -count=1 -v
+	$(GO) test ./hmat/hfile -run CrossCheckWithPython -count=1 -v

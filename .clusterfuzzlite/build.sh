@@ -36,8 +36,8 @@ build cases/jsonl FuzzDecode
 build cases/jsonl FuzzDecodeBatch
 # ./fused: vector loops against the pure-Go loops (see above).
 build fused FuzzSIMDMatchesGo
-# ./hmat: the infogain-matrix readers.
-build hmat FuzzDecodeCSV
-build hmat FuzzDecodeJSON
-build hmat FuzzDecodeNPY
-build hmat FuzzDecodeBinaryProto
+# ./hmat/hfile: the infogain-matrix readers.
+build hmat/hfile FuzzDecodeCSV
+build hmat/hfile FuzzDecodeJSON
+build hmat/hfile FuzzDecodeNPY
+build hmat/hfile FuzzDecodeBinaryProto

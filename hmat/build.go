@@ -540,7 +540,7 @@ func BuildRow(d []float64, l int, maxD float64, spec Spec) ([]float64, error) {
 		return nil, errors.New("BuildRow: a target mass needs the whole distance matrix (use Build or TauForMass)")
 	}
 	C := len(d)
-	if err := checkC(C); err != nil {
+	if err := CheckC(C); err != nil {
 		return nil, err
 	}
 	if l < 0 || l >= C {

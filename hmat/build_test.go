@@ -1,6 +1,7 @@
 package hmat
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -502,4 +503,16 @@ func TestBuildRowIsBuildsRow(t *testing.T) {
 			t.Errorf("%s: no error", tt.why)
 		}
 	}
+}
+
+func sameBits(a, b *Matrix) string {
+	if a.C != b.C || len(a.Data) != len(b.Data) {
+		return fmt.Sprintf("C %d vs %d", a.C, b.C)
+	}
+	for k := range a.Data {
+		if math.Float64bits(a.Data[k]) != math.Float64bits(b.Data[k]) {
+			return fmt.Sprintf("entry [%d,%d]: %v (%#x) vs %v (%#x)", k/a.C, k%a.C, a.Data[k], math.Float64bits(a.Data[k]), b.Data[k], math.Float64bits(b.Data[k]))
+		}
+	}
+	return ""
 }

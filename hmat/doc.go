@@ -1,4 +1,4 @@
-// Package hmat builds, checks and stores infogain matrices H for the
+// Package hmat builds and checks infogain matrices H for the
 // softmax-with-infogain loss (Caffe's InfogainLoss):
 //
 //	L = −Σ_j h_j log p_j,   g_j = ∂L/∂x_j = p_j·S − h_j,   S = Σ_j h_j,
@@ -16,16 +16,15 @@
 // non-finite entries, row sums, overflow and exact-path hazards, float32
 // representability, asymmetry).
 //
-// Formats (Decode, Encode, ReadFile, WriteFile), each in float64 and
-// float32 and round-tripping bit for bit: CSV, JSON, NumPy .npy and
-// Caffe's BlobProto binaryproto exactly as InfogainLossLayer reads its
-// source (shape 1×1×C×C, data for float32, double_data for float64;
-// caffe_blob.proto is the schema). Readers never panic and never allocate
-// more than the input's size warrants: a declared shape is checked against
-// the bytes present before anything is allocated, and C ≤ MaxC.
+// File formats (CSV, JSON, NumPy .npy, Caffe's binaryproto) live in the
+// subpackage hmat/hfile, which imports this package; hmat itself imports
+// only the standard library (cases' TestImportsOnlyStd holds it to
+// that), so package cases, the bottom of the module, can build its h-tree
+// family with it (docs/design.md §9).
 //
 // The mathematics of each choice is in docs/hmat.md. Build is
 // deterministic and bit-identical on every architecture (a portable exp,
 // no fused multiply-adds), which the h-tree case family of package cases
-// relies on. hmat imports nothing of the project.
+// relies on. hmat imports nothing of the project and nothing outside the
+// standard library.
 package hmat

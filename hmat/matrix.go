@@ -42,7 +42,7 @@ type Matrix struct {
 
 // New returns a C×C zero matrix, or an error for C ≤ 0 or C > MaxC.
 func New(C int) (*Matrix, error) {
-	if err := checkC(C); err != nil {
+	if err := CheckC(C); err != nil {
 		return nil, err
 	}
 	return &Matrix{C: C, Data: make([]float64, C*C)}, nil
@@ -64,7 +64,7 @@ func Identity(C int) (*Matrix, error) {
 // FromRows copies rows into a matrix. The rows must form a non-empty square.
 func FromRows(rows [][]float64) (*Matrix, error) {
 	C := len(rows)
-	if err := checkC(C); err != nil {
+	if err := CheckC(C); err != nil {
 		return nil, err
 	}
 	m := &Matrix{C: C, Data: make([]float64, 0, C*C)}
@@ -77,7 +77,9 @@ func FromRows(rows [][]float64) (*Matrix, error) {
 	return m, nil
 }
 
-func checkC(C int) error {
+// CheckC reports whether C is a valid number of classes, 1 ≤ C ≤ MaxC, with
+// an error that says why not (for C > MaxC, the memory it would take).
+func CheckC(C int) error {
 	switch {
 	case C <= 0:
 		return errors.New("empty matrix (C = 0): an infogain matrix needs at least one class")
@@ -104,7 +106,7 @@ func (m *Matrix) Validate() error {
 	if m == nil {
 		return errors.New("nil matrix")
 	}
-	if err := checkC(m.C); err != nil {
+	if err := CheckC(m.C); err != nil {
 		return err
 	}
 	if len(m.Data) != m.C*m.C {

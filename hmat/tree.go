@@ -127,7 +127,7 @@ func (t Tree) Distances() (*Matrix, error) {
 // group 4, others 6. Every group gets at least one leaf, so the product of
 // fanouts must be ≤ C.
 func LevelTree(C int, fanout ...int) (Tree, error) {
-	if err := checkC(C); err != nil {
+	if err := CheckC(C); err != nil {
 		return Tree{}, err
 	}
 	parent := []int{-1}
@@ -164,7 +164,7 @@ func (t Tree) DistanceRow(k int) ([]float64, error) {
 		return nil, err
 	}
 	leaves := t.Leaves()
-	if err := checkC(len(leaves)); err != nil {
+	if err := CheckC(len(leaves)); err != nil {
 		return nil, fmt.Errorf("tree: %w", err)
 	}
 	if k < 0 || k >= len(leaves) {

@@ -4,14 +4,14 @@
 Usage: /usr/bin/python3 scripts/hmat_xcheck.py DIR
 
 Decodes every DIR/*.binaryproto with Debian's python3-protobuf, using a
-schema compiled by protoc from hmat/caffe_blob.proto (the BlobProto part of
+schema compiled by protoc from hmat/hfile/caffe_blob.proto (the BlobProto part of
 Caffe's caffe.proto), and every DIR/*.npy with numpy.load. For each file it
 prints the shape, the dtype, which BlobProto field holds the values, whether
 Python's SerializeToString reproduces the file byte for byte, and every
 value as its IEEE bit pattern (hex), as one JSON object on stdout. It then
 writes each matrix back with the same tools (numpy.save; a BlobProto with
 shape 1x1xCxC and data or double_data, as caffe.io.array_to_blobproto
-does) to DIR/py-NAME, for hmat to read. hmat/xcheck_test.go runs it and
+does) to DIR/py-NAME, for hmat to read. hmat/hfile/xcheck_test.go runs it and
 compares value by value.
 
 Needs: /usr/bin/python3 with python3-numpy and python3-protobuf, and protoc
@@ -27,7 +27,7 @@ import tempfile
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PROTO = os.path.join(ROOT, "hmat", "caffe_blob.proto")
+PROTO = os.path.join(ROOT, "hmat", "hfile", "caffe_blob.proto")
 
 
 def compile_schema(tmp):

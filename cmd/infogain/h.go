@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/infogain-dev/infogain/hmat"
+	"github.com/infogain-dev/infogain/hmat/hfile"
 )
 
 // runH dispatches `infogain h build|check|convert` (package hmat does the
@@ -84,7 +85,7 @@ func parseDTypeFlag(s string) (hmat.DType, error) {
 // float32 (Blob<float> converts double_data on load), so a binaryproto
 // defaults to float32; other files to their own dtype.
 func defaultTrain(path string, dt hmat.DType) hmat.DType {
-	if f, err := hmat.FormatOf(path); err == nil && f == hmat.BinaryProto {
+	if f, err := hfile.FormatOf(path); err == nil && f == hfile.BinaryProto {
 		return hmat.Float32
 	}
 	return dt
@@ -134,7 +135,7 @@ the diagnostics of infogain h check on it.`)
 	if spec.Normalize, err = hmat.ParseNormalization(*norm); err != nil {
 		return fail("%v", err)
 	}
-	outFormat, err := hmat.FormatOf(*out)
+	outFormat, err := hfile.FormatOf(*out)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -150,7 +151,7 @@ the diagnostics of infogain h check on it.`)
 	}
 	var D *hmat.Matrix
 	if *from != "" {
-		f, err := hmat.ReadFile(*from, "", inDT)
+		f, err := hfile.ReadFile(*from, "", inDT)
 		if err != nil {
 			return fail("%v", err)
 		}
@@ -180,7 +181,7 @@ the diagnostics of infogain h check on it.`)
 	if err != nil {
 		return fail("%v", err)
 	}
-	if err := hmat.WriteFile(*out, b.H, outFormat, spec.DType); err != nil {
+	if err := hfile.WriteFile(*out, b.H, outFormat, spec.DType); err != nil {
 		return fail("%v", err)
 	}
 	fmt.Fprintf(stdout, "wrote %s: C = %d, %s, transform %s", *out, b.H.C, spec.DType, spec.Transform)
@@ -240,7 +241,7 @@ no error (warnings do not fail), 1 if there is one, 2 if FILE is unreadable.`)
 		fmt.Fprintf(stderr, "infogain h check: %v\n", err)
 		return 2
 	}
-	f, err := hmat.ReadFile(pos[0], "", inDT)
+	f, err := hfile.ReadFile(pos[0], "", inDT)
 	if err != nil {
 		fmt.Fprintf(stderr, "infogain h check: %v\n", err)
 		return 2
@@ -274,8 +275,8 @@ to nearest and says how many entries changed.`)
 	if err == nil {
 		var dt hmat.DType
 		if dt, err = parseDTypeFlag(*dtype); err == nil {
-			var f hmat.File
-			if f, err = hmat.ReadFile(pos[0], "", inDT); err == nil {
+			var f hfile.File
+			if f, err = hfile.ReadFile(pos[0], "", inDT); err == nil {
 				if dt == "" {
 					dt = f.DType
 				}
@@ -286,7 +287,7 @@ to nearest and says how many entries changed.`)
 						changed++
 					}
 				}
-				if err = hmat.WriteFile(pos[1], H, "", dt); err == nil {
+				if err = hfile.WriteFile(pos[1], H, "", dt); err == nil {
 					fmt.Fprintf(stdout, "wrote %s: C = %d, %s", pos[1], H.C, dt)
 					if changed > 0 {
 						fmt.Fprintf(stdout, " (%d entries rounded)", changed)

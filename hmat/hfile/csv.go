@@ -1,24 +1,26 @@
-package hmat
+package hfile
 
 import (
 	"bytes"
 	"fmt"
 	"strconv"
+
+	"github.com/infogain-dev/infogain/hmat"
 )
 
-func bitsOf(dt DType) int {
-	if dt == Float32 {
+func bitsOf(dt hmat.DType) int {
+	if dt == hmat.Float32 {
 		return 32
 	}
 	return 64
 }
 
 // formatFloat is the shortest decimal that parses back to v in dt.
-func formatFloat(v float64, dt DType) string {
+func formatFloat(v float64, dt hmat.DType) string {
 	return strconv.FormatFloat(v, 'g', -1, bitsOf(dt))
 }
 
-func encodeCSV(b *bytes.Buffer, H *Matrix, dt DType) {
+func encodeCSV(b *bytes.Buffer, H *hmat.Matrix, dt hmat.DType) {
 	for i := 0; i < H.C; i++ {
 		for j, v := range H.Row(i) {
 			if j > 0 {
@@ -30,7 +32,7 @@ func encodeCSV(b *bytes.Buffer, H *Matrix, dt DType) {
 	}
 }
 
-func decodeCSV(data []byte, dt DType) (*Matrix, error) {
+func decodeCSV(data []byte, dt hmat.DType) (*hmat.Matrix, error) {
 	bits := bitsOf(dt)
 	var vals []float64
 	C := -1
@@ -54,8 +56,8 @@ func decodeCSV(data []byte, dt DType) (*Matrix, error) {
 			if C >= 0 && n > C {
 				return nil, fmt.Errorf("line %d: more than %d fields (ragged: every row must have C entries)", lineNo, C)
 			}
-			if C < 0 && n > MaxC {
-				return nil, fmt.Errorf("line %d: more than %d fields", lineNo, MaxC)
+			if C < 0 && n > hmat.MaxC {
+				return nil, fmt.Errorf("line %d: more than %d fields", lineNo, hmat.MaxC)
 			}
 			s := string(bytes.TrimSpace(f))
 			v, err := strconv.ParseFloat(s, bits)
@@ -83,5 +85,5 @@ func decodeCSV(data []byte, dt DType) (*Matrix, error) {
 	if rows != C {
 		return nil, fmt.Errorf("%d rows of %d entries: H must be square (C×C)", rows, C)
 	}
-	return &Matrix{C: C, Data: vals}, nil
+	return &hmat.Matrix{C: C, Data: vals}, nil
 }

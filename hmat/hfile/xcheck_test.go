@@ -1,4 +1,4 @@
-package hmat
+package hfile
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/infogain-dev/infogain/hmat"
 )
 
 // xcheckPython is the interpreter with Debian's python3-numpy and
@@ -51,11 +53,11 @@ func TestCrossCheckWithPython(t *testing.T) {
 	}
 	dir := t.TempDir()
 	type wantFile struct {
-		H  *Matrix
-		dt DType
+		H  *hmat.Matrix
+		dt hmat.DType
 	}
 	want := map[string]wantFile{}
-	for _, dt := range []DType{Float64, Float32} {
+	for _, dt := range []hmat.DType{hmat.Float64, hmat.Float32} {
 		for _, f := range []Format{BinaryProto, NPY} {
 			H := roundTripMatrix(dt, 23, 5)
 			name := fmt.Sprintf("h-%s.%s", dt, f)
@@ -66,20 +68,20 @@ func TestCrossCheckWithPython(t *testing.T) {
 		}
 	}
 	// A realistic H too: a 3-level tree, Gauss, rows normalised.
-	tr, _ := LevelTree(60, 3, 4)
+	tr, _ := hmat.LevelTree(60, 3, 4)
 	D, _ := tr.Distances()
-	b, err := Build(D, Spec{Transform: Gauss, Tau: 1.5, Normalize: NormalizeRowsTo1, DType: Float32})
+	b, err := hmat.Build(D, hmat.Spec{Transform: hmat.Gauss, Tau: 1.5, Normalize: hmat.NormalizeRowsTo1, DType: hmat.Float32})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFile(filepath.Join(dir, "tree.binaryproto"), b.H, BinaryProto, Float32); err != nil {
+	if err := WriteFile(filepath.Join(dir, "tree.binaryproto"), b.H, BinaryProto, hmat.Float32); err != nil {
 		t.Fatal(err)
 	}
-	want["tree.binaryproto"] = wantFile{b.H, Float32}
+	want["tree.binaryproto"] = wantFile{b.H, hmat.Float32}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, xcheckPython, filepath.Join("..", "scripts", "hmat_xcheck.py"), dir)
+	cmd := exec.CommandContext(ctx, xcheckPython, filepath.Join("..", "..", "scripts", "hmat_xcheck.py"), dir)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -102,15 +104,15 @@ func TestCrossCheckWithPython(t *testing.T) {
 			continue
 		}
 		f, _ := FormatOf(name)
-		dt := Float64
+		dt := hmat.Float64
 		if got.DType == "float32" {
-			dt = Float32
+			dt = hmat.Float32
 		}
 		if dt != wantDT {
 			t.Errorf("%s: python sees dtype %s, want %s", name, got.DType, wantDT)
 		}
 		if f == BinaryProto {
-			wantField := map[DType]string{Float32: "data", Float64: "double_data"}[wantDT]
+			wantField := map[hmat.DType]string{hmat.Float32: "data", hmat.Float64: "double_data"}[wantDT]
 			if got.Field != wantField || len(got.Shape) != 4 || got.Shape[0] != 1 || got.Shape[1] != 1 ||
 				got.Shape[2] != int64(H.C) || got.Shape[3] != int64(H.C) {
 				t.Errorf("%s: python sees shape %v in %s, want [1 1 %d %d] in %s", name, got.Shape, got.Field, H.C, H.C, wantField)
@@ -132,7 +134,7 @@ func TestCrossCheckWithPython(t *testing.T) {
 				t.Fatal(err)
 			}
 			var v float64
-			if wantDT == Float32 {
+			if wantDT == hmat.Float32 {
 				v = float64(math.Float32frombits(uint32(u)))
 			} else {
 				v = math.Float64frombits(u)

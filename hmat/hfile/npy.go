@@ -1,4 +1,4 @@
-package hmat
+package hfile
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/infogain-dev/infogain/hmat"
 )
 
 // The .npy format (NumPy NEP 1): the magic "\x93NUMPY", a major and minor
@@ -31,9 +33,9 @@ var npyMagic = []byte("\x93NUMPY")
 // over 10,000 bytes by default).
 const maxNPYHeader = 1 << 16
 
-func encodeNPY(b *bytes.Buffer, H *Matrix, dt DType) {
+func encodeNPY(b *bytes.Buffer, H *hmat.Matrix, dt hmat.DType) {
 	descr := "<f8"
-	if dt == Float32 {
+	if dt == hmat.Float32 {
 		descr = "<f4"
 	}
 	hdr := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d, %d), }", descr, H.C, H.C)
@@ -51,7 +53,7 @@ func encodeNPY(b *bytes.Buffer, H *Matrix, dt DType) {
 	b.WriteString(hdr)
 	var buf [8]byte
 	for _, v := range H.Data {
-		if dt == Float32 {
+		if dt == hmat.Float32 {
 			binary.LittleEndian.PutUint32(buf[:4], math.Float32bits(float32(v)))
 			b.Write(buf[:4])
 		} else {
@@ -89,17 +91,17 @@ func decodeNPY(data []byte) (File, error) {
 	if err != nil {
 		return File{}, fmt.Errorf("header: %v", err)
 	}
-	var dt DType
+	var dt hmat.DType
 	var order binary.ByteOrder = binary.LittleEndian
 	switch descr {
 	case "<f8", "f8", "=f8":
-		dt = Float64
+		dt = hmat.Float64
 	case ">f8":
-		dt, order = Float64, binary.BigEndian
+		dt, order = hmat.Float64, binary.BigEndian
 	case "<f4", "f4", "=f4":
-		dt = Float32
+		dt = hmat.Float32
 	case ">f4":
-		dt, order = Float32, binary.BigEndian
+		dt, order = hmat.Float32, binary.BigEndian
 	default:
 		return File{}, fmt.Errorf("dtype %q: want a float64 ('<f8') or float32 ('<f4') array", descr)
 	}
@@ -107,11 +109,11 @@ func decodeNPY(data []byte) (File, error) {
 		return File{}, fmt.Errorf("shape %v: want a square 2-D array (C, C)", shape)
 	}
 	C := shape[0]
-	if err := checkC(C); err != nil {
+	if err := hmat.CheckC(C); err != nil {
 		return File{}, err
 	}
 	size := 8
-	if dt == Float32 {
+	if dt == hmat.Float32 {
 		size = 4
 	}
 	payload := data[start+hlen:]
@@ -121,9 +123,9 @@ func decodeNPY(data []byte) (File, error) {
 		}
 		return File{}, fmt.Errorf("%d data bytes, want %d for shape (%d, %d): %w", len(payload), want, C, C, errTrailing)
 	}
-	m := &Matrix{C: C, Data: make([]float64, C*C)}
+	m := &hmat.Matrix{C: C, Data: make([]float64, C*C)}
 	for k := range m.Data {
-		if dt == Float32 {
+		if dt == hmat.Float32 {
 			m.Data[k] = float64(math.Float32frombits(order.Uint32(payload[4*k:])))
 		} else {
 			m.Data[k] = math.Float64frombits(order.Uint64(payload[8*k:]))

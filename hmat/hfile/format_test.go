@@ -1,4 +1,4 @@
-package hmat
+package hfile
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"codeberg.org/sbinet/npyio"
+	"github.com/infogain-dev/infogain/hmat"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -20,15 +21,15 @@ import (
 // subnormals, the largest finite value, ±Inf, values whose shortest
 // decimal is 17 digits, and random bit patterns. For float32 every value
 // is a float32.
-func roundTripMatrix(dt DType, C int, seed uint64) *Matrix {
+func roundTripMatrix(dt hmat.DType, C int, seed uint64) *hmat.Matrix {
 	r := rand.New(rand.NewPCG(seed, 14))
 	special := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1.0 / 3, math.Inf(1), math.Inf(-1),
 		math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, 0x1p-1022, 5e-324, 2.2250738585072009e-308}
-	if dt == Float32 {
+	if dt == hmat.Float32 {
 		special = []float64{0, math.Copysign(0, -1), 1, -1, float64(float32(0.1)), float64(float32(1.0 / 3)), math.Inf(1), math.Inf(-1),
 			math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32, 0x1p-126, float64(float32(16777217))}
 	}
-	m := &Matrix{C: C, Data: make([]float64, C*C)}
+	m := &hmat.Matrix{C: C, Data: make([]float64, C*C)}
 	for k := range m.Data {
 		if k < len(special) {
 			m.Data[k] = special[k]
@@ -36,7 +37,7 @@ func roundTripMatrix(dt DType, C int, seed uint64) *Matrix {
 		}
 		var v float64
 		for {
-			if dt == Float32 {
+			if dt == hmat.Float32 {
 				v = float64(math.Float32frombits(uint32(r.Uint64())))
 			} else {
 				v = math.Float64frombits(r.Uint64())
@@ -50,7 +51,7 @@ func roundTripMatrix(dt DType, C int, seed uint64) *Matrix {
 	return m
 }
 
-func sameBits(a, b *Matrix) string {
+func sameBits(a, b *hmat.Matrix) string {
 	if a.C != b.C || len(a.Data) != len(b.Data) {
 		return fmt.Sprintf("C %d vs %d", a.C, b.C)
 	}
@@ -64,7 +65,7 @@ func sameBits(a, b *Matrix) string {
 
 func TestRoundTripBitExact(t *testing.T) {
 	for _, f := range Formats() {
-		for _, dt := range []DType{Float64, Float32} {
+		for _, dt := range []hmat.DType{hmat.Float64, hmat.Float32} {
 			for _, C := range []int{1, 4, 37} {
 				H := roundTripMatrix(dt, C, uint64(C))
 				var b bytes.Buffer
@@ -94,10 +95,10 @@ func TestRoundTripBitExact(t *testing.T) {
 	H := mustRows(t, [][]float64{{math.NaN(), 1}, {0, 1}})
 	for _, f := range Formats() {
 		var b bytes.Buffer
-		if err := Encode(&b, H, f, Float64); err != nil {
+		if err := Encode(&b, H, f, hmat.Float64); err != nil {
 			t.Fatal(err)
 		}
-		got, err := Decode(b.Bytes(), f, Float64)
+		got, err := Decode(b.Bytes(), f, hmat.Float64)
 		if err != nil || !math.IsNaN(got.H.Data[0]) {
 			t.Errorf("%s: NaN round trip: %v, %v", f, got.H, err)
 		}
@@ -107,10 +108,10 @@ func TestRoundTripBitExact(t *testing.T) {
 func TestEncodeRefusesToRoundSilently(t *testing.T) {
 	H := mustRows(t, [][]float64{{1, 0.1}, {0.1, 1}})
 	for _, f := range Formats() {
-		if err := Encode(&bytes.Buffer{}, H, f, Float32); err == nil {
+		if err := Encode(&bytes.Buffer{}, H, f, hmat.Float32); err == nil {
 			t.Errorf("%s: encoding 0.1 as float32 gave no error", f)
 		}
-		if err := Encode(&bytes.Buffer{}, H.Round(Float32), f, Float32); err != nil {
+		if err := Encode(&bytes.Buffer{}, H.Round(hmat.Float32), f, hmat.Float32); err != nil {
 			t.Errorf("%s: encoding the rounded matrix: %v", f, err)
 		}
 	}
@@ -119,7 +120,7 @@ func TestEncodeRefusesToRoundSilently(t *testing.T) {
 // TestNPYReadByNpyio reads what encodeNPY writes with an independent
 // reader, codeberg.org/sbinet/npyio.
 func TestNPYReadByNpyio(t *testing.T) {
-	for _, dt := range []DType{Float64, Float32} {
+	for _, dt := range []hmat.DType{hmat.Float64, hmat.Float32} {
 		H := roundTripMatrix(dt, 9, 3)
 		var b bytes.Buffer
 		if err := Encode(&b, H, NPY, dt); err != nil {
@@ -133,7 +134,7 @@ func TestNPYReadByNpyio(t *testing.T) {
 			t.Errorf("%s: npyio sees shape %v fortran %v", dt, s, r.Header.Descr.Fortran)
 		}
 		var got []float64
-		if dt == Float32 {
+		if dt == hmat.Float32 {
 			var f32 []float32
 			err = r.Read(&f32)
 			for _, v := range f32 {
@@ -145,10 +146,10 @@ func TestNPYReadByNpyio(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d := sameBits(H, &Matrix{C: 9, Data: got}); d != "" {
+		if d := sameBits(H, &hmat.Matrix{C: 9, Data: got}); d != "" {
 			t.Errorf("%s: npyio reads %s", dt, d)
 		}
-		if (b.Len()-len(H.Data)*map[DType]int{Float64: 8, Float32: 4}[dt])%64 != 0 {
+		if (b.Len()-len(H.Data)*map[hmat.DType]int{hmat.Float64: 8, hmat.Float32: 4}[dt])%64 != 0 {
 			t.Errorf("%s: data does not start at a multiple of 64 bytes", dt)
 		}
 	}
@@ -189,13 +190,13 @@ func TestNPYVariants(t *testing.T) {
 			t.Errorf("%s: %v", tt.why, err)
 			continue
 		}
-		if d := sameBits(f.H, &Matrix{C: 2, Data: data}); d != "" {
+		if d := sameBits(f.H, &hmat.Matrix{C: 2, Data: data}); d != "" {
 			t.Errorf("%s: %s", tt.why, d)
 		}
 	}
 }
 
-func validProto(t *testing.T, dt DType) []byte {
+func validProto(t *testing.T, dt hmat.DType) []byte {
 	var b bytes.Buffer
 	if err := Encode(&b, mustRows(t, [][]float64{{1, 0.5}, {0.5, 1}}), BinaryProto, dt); err != nil {
 		t.Fatal(err)
@@ -205,7 +206,7 @@ func validProto(t *testing.T, dt DType) []byte {
 
 func validNPY(t *testing.T) []byte {
 	var b bytes.Buffer
-	if err := Encode(&b, mustRows(t, [][]float64{{1, 0.5}, {0.5, 1}}), NPY, Float64); err != nil {
+	if err := Encode(&b, mustRows(t, [][]float64{{1, 0.5}, {0.5, 1}}), NPY, hmat.Float64); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -235,7 +236,7 @@ func absurdNPY(shape string) []byte {
 }
 
 func TestBadInput(t *testing.T) {
-	proto64 := validProto(t, Float64)
+	proto64 := validProto(t, hmat.Float64)
 	npy := validNPY(t)
 	legacy := func() []byte { // legacy num/channels/height/width = 1,1,2,3: 6 values
 		var b []byte
@@ -297,7 +298,7 @@ func TestBadInput(t *testing.T) {
 	} {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err := Decode(tt.in, tt.f, Float64)
+		_, err := Decode(tt.in, tt.f, hmat.Float64)
 		runtime.ReadMemStats(&after)
 		if err == nil {
 			t.Errorf("%s: %s: no error", tt.why, tt.f)
@@ -352,19 +353,19 @@ func TestBinaryProtoAsCaffeReadsIt(t *testing.T) {
 	_ = f64
 	for _, tt := range []struct {
 		in  []byte
-		dt  DType
+		dt  hmat.DType
 		why string
 	}{
-		{legacy, Float32, "legacy num/channels/height/width shape"},
-		{unpacked, Float64, "unpacked double_data"},
-		{both, Float64, "double_data wins over data; diff is skipped"},
+		{legacy, hmat.Float32, "legacy num/channels/height/width shape"},
+		{unpacked, hmat.Float64, "unpacked double_data"},
+		{both, hmat.Float64, "double_data wins over data; diff is skipped"},
 	} {
 		f, err := Decode(tt.in, BinaryProto, "")
 		if err != nil {
 			t.Errorf("%s: %v", tt.why, err)
 			continue
 		}
-		if d := sameBits(f.H, &Matrix{C: 2, Data: []float64{1, 2, 3, 4}}); d != "" || f.DType != tt.dt {
+		if d := sameBits(f.H, &hmat.Matrix{C: 2, Data: []float64{1, 2, 3, 4}}); d != "" || f.DType != tt.dt {
 			t.Errorf("%s: %s, dtype %s want %s", tt.why, d, f.DType, tt.dt)
 		}
 	}
@@ -372,13 +373,13 @@ func TestBinaryProtoAsCaffeReadsIt(t *testing.T) {
 
 func TestReadWriteFile(t *testing.T) {
 	dir := t.TempDir()
-	H := roundTripMatrix(Float32, 5, 1)
+	H := roundTripMatrix(hmat.Float32, 5, 1)
 	for _, name := range []string{"h.csv", "h.json", "h.npy", "h.binaryproto", "h.pb"} {
 		p := filepath.Join(dir, name)
-		if err := WriteFile(p, H, "", Float32); err != nil {
+		if err := WriteFile(p, H, "", hmat.Float32); err != nil {
 			t.Fatal(err)
 		}
-		f, err := ReadFile(p, "", Float32)
+		f, err := ReadFile(p, "", hmat.Float32)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -392,4 +393,13 @@ func TestReadWriteFile(t *testing.T) {
 	if _, err := ReadFile(filepath.Join(dir, "missing.csv"), "", ""); !os.IsNotExist(err) {
 		t.Errorf("missing file: %v", err)
 	}
+}
+
+func mustRows(t *testing.T, rows [][]float64) *hmat.Matrix {
+	t.Helper()
+	m, err := hmat.FromRows(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

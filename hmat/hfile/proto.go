@@ -1,4 +1,4 @@
-package hmat
+package hfile
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/infogain-dev/infogain/hmat"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -49,7 +50,7 @@ const (
 	fieldDim        protowire.Number = 1 // in BlobShape
 )
 
-func encodeBinaryProto(b *bytes.Buffer, H *Matrix, dt DType) {
+func encodeBinaryProto(b *bytes.Buffer, H *hmat.Matrix, dt hmat.DType) {
 	var shape []byte
 	var dims []byte
 	for _, d := range []int{1, 1, H.C, H.C} {
@@ -59,7 +60,7 @@ func encodeBinaryProto(b *bytes.Buffer, H *Matrix, dt DType) {
 	shape = protowire.AppendBytes(shape, dims)
 
 	var out []byte
-	if dt == Float32 {
+	if dt == hmat.Float32 {
 		vals := make([]byte, 0, 4*len(H.Data))
 		for _, v := range H.Data {
 			vals = protowire.AppendFixed32(vals, math.Float32bits(float32(v)))
@@ -189,12 +190,12 @@ func decodeBinaryProto(in []byte) (File, error) {
 		count *= d
 	}
 	// The values: double_data if any, else data (Blob::FromProto).
-	runs, have, dt, size := f.data, int64(f.nData), Float32, 4
+	runs, have, dt, size := f.data, int64(f.nData), hmat.Float32, 4
 	if f.nDouble > 0 {
-		runs, have, dt, size = f.doubleData, int64(f.nDouble), Float64, 8
+		runs, have, dt, size = f.doubleData, int64(f.nDouble), hmat.Float64, 8
 	}
 	if count != have {
-		return File{}, fmt.Errorf("shape %v declares %d values, the blob holds %d in %s (truncated or corrupted)", dims, count, have, map[DType]string{Float32: "data", Float64: "double_data"}[dt])
+		return File{}, fmt.Errorf("shape %v declares %d values, the blob holds %d in %s (truncated or corrupted)", dims, count, have, map[hmat.DType]string{hmat.Float32: "data", hmat.Float64: "double_data"}[dt])
 	}
 	// Square: the last two dimensions C×C, every other one 1.
 	k := len(dims)
@@ -206,13 +207,13 @@ func decodeBinaryProto(in []byte) (File, error) {
 			return File{}, fmt.Errorf("shape %v: want 1×1×C×C (leading dimensions 1)", dims)
 		}
 	}
-	if dims[k-1] > MaxC || dims[k-1] == 0 {
-		if err := checkC(int(min(dims[k-1], MaxC+1))); err != nil {
+	if dims[k-1] > hmat.MaxC || dims[k-1] == 0 {
+		if err := hmat.CheckC(int(min(dims[k-1], hmat.MaxC+1))); err != nil {
 			return File{}, err
 		}
 	}
 	C := int(dims[k-1])
-	m := &Matrix{C: C, Data: make([]float64, 0, C*C)}
+	m := &hmat.Matrix{C: C, Data: make([]float64, 0, C*C)}
 	for _, run := range runs {
 		for i := 0; i < len(run); i += size {
 			if size == 4 {

@@ -1,4 +1,4 @@
-package hmat
+package hfile
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/infogain-dev/infogain/hmat"
 )
 
 // Format is a file format of an infogain matrix.
@@ -67,8 +69,8 @@ func FormatOf(path string) (Format, error) {
 
 // File is a decoded matrix and the dtype it was stored in.
 type File struct {
-	H     *Matrix
-	DType DType
+	H     *hmat.Matrix
+	DType hmat.DType
 }
 
 // Decode parses data in format f. textDType is the dtype of CSV input
@@ -76,11 +78,11 @@ type File struct {
 // reads back bit for bit); the other formats carry their dtype. Every
 // error names what is wrong; no input panics, and nothing larger than
 // data's own size (times 2 for float32 to float64) is allocated.
-func Decode(data []byte, f Format, textDType DType) (File, error) {
+func Decode(data []byte, f Format, textDType hmat.DType) (File, error) {
 	if textDType == "" {
-		textDType = Float64
+		textDType = hmat.Float64
 	}
-	if textDType != Float64 && textDType != Float32 {
+	if textDType != hmat.Float64 && textDType != hmat.Float32 {
 		return File{}, fmt.Errorf("unknown dtype %q", string(textDType))
 	}
 	switch f {
@@ -101,13 +103,13 @@ func Decode(data []byte, f Format, textDType DType) (File, error) {
 // already be exactly a float32 (Matrix.Round(Float32) rounds): Encode
 // never rounds silently. The output is deterministic (the same bytes for
 // the same H).
-func Encode(w io.Writer, H *Matrix, f Format, dt DType) error {
+func Encode(w io.Writer, H *hmat.Matrix, f Format, dt hmat.DType) error {
 	if err := H.Validate(); err != nil {
 		return err
 	}
 	switch dt {
-	case Float64:
-	case Float32:
+	case hmat.Float64:
+	case hmat.Float32:
 		for k, v := range H.Data {
 			if !math.IsNaN(v) && float64(float32(v)) != v {
 				return fmt.Errorf("entry H[%d,%d] = %v is not exactly a float32; round the matrix to float32 first", k/H.C, k%H.C, v)
@@ -135,11 +137,11 @@ func Encode(w io.Writer, H *Matrix, f Format, dt DType) error {
 
 // maxFileBytes bounds what ReadFile reads: a MaxC×MaxC matrix in CSV at
 // 25 bytes per entry.
-const maxFileBytes = int64(MaxC) * MaxC * 25
+const maxFileBytes = int64(hmat.MaxC) * hmat.MaxC * 25
 
 // ReadFile reads and decodes path; f "" takes the format from the
 // extension.
-func ReadFile(path string, f Format, textDType DType) (File, error) {
+func ReadFile(path string, f Format, textDType hmat.DType) (File, error) {
 	if f == "" {
 		var err error
 		if f, err = FormatOf(path); err != nil {
@@ -156,7 +158,7 @@ func ReadFile(path string, f Format, textDType DType) (File, error) {
 		return File{}, fmt.Errorf("%s: %w", path, err)
 	}
 	if int64(len(data)) > maxFileBytes {
-		return File{}, fmt.Errorf("%s: larger than %d bytes, more than any %d×%d matrix needs", path, maxFileBytes, MaxC, MaxC)
+		return File{}, fmt.Errorf("%s: larger than %d bytes, more than any %d×%d matrix needs", path, maxFileBytes, hmat.MaxC, hmat.MaxC)
 	}
 	file, err := Decode(data, f, textDType)
 	if err != nil {
@@ -166,7 +168,7 @@ func ReadFile(path string, f Format, textDType DType) (File, error) {
 }
 
 // WriteFile encodes H to path (format from the extension if f is "").
-func WriteFile(path string, H *Matrix, f Format, dt DType) error {
+func WriteFile(path string, H *hmat.Matrix, f Format, dt hmat.DType) error {
 	if f == "" {
 		var err error
 		if f, err = FormatOf(path); err != nil {

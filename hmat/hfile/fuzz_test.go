@@ -1,4 +1,4 @@
-package hmat
+package hfile
 
 import (
 	"bytes"
@@ -6,14 +6,16 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/infogain-dev/infogain/hmat"
 )
 
 // fuzzDecode is the property every reader must have: no panic, and any
 // accepted input re-encodes to bytes that decode to the same bits (NaN
 // as NaN). Run one target for at most 60 s, e.g.
 //
-//	go test ./hmat -run '^$' -fuzz '^FuzzDecodeNPY$' -fuzztime 60s
-func fuzzDecode(t *testing.T, data []byte, f Format, dt DType) {
+//	go test ./hmat/hfile -run '^$' -fuzz '^FuzzDecodeNPY$' -fuzztime 60s
+func fuzzDecode(t *testing.T, data []byte, f Format, dt hmat.DType) {
 	watchdog := time.AfterFunc(30*time.Second, func() { panic(fmt.Sprintf("decode of %q takes over 30 s (a hang)", data)) })
 	defer watchdog.Stop()
 	file, err := Decode(data, f, dt)
@@ -40,7 +42,7 @@ func fuzzDecode(t *testing.T, data []byte, f Format, dt DType) {
 			t.Fatalf("entry %d: %v then %v", k, v, w)
 		}
 	}
-	_ = Check(file.H, CheckOptions{Train: file.DType}) // must not panic either
+	_ = hmat.Check(file.H, hmat.CheckOptions{Train: file.DType}) // must not panic either
 }
 
 func FuzzDecodeCSV(f *testing.F) {
@@ -48,9 +50,9 @@ func FuzzDecodeCSV(f *testing.F) {
 		f.Add([]byte(s), false)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, f32 bool) {
-		dt := Float64
+		dt := hmat.Float64
 		if f32 {
-			dt = Float32
+			dt = hmat.Float32
 		}
 		fuzzDecode(t, data, CSV, dt)
 	})
@@ -64,7 +66,7 @@ func FuzzDecodeJSON(f *testing.F) {
 }
 
 func FuzzDecodeNPY(f *testing.F) {
-	for _, dt := range []DType{Float64, Float32} {
+	for _, dt := range []hmat.DType{hmat.Float64, hmat.Float32} {
 		var b bytes.Buffer
 		_ = Encode(&b, roundTripMatrix(dt, 3, 1), NPY, dt)
 		f.Add(b.Bytes())
@@ -75,7 +77,7 @@ func FuzzDecodeNPY(f *testing.F) {
 }
 
 func FuzzDecodeBinaryProto(f *testing.F) {
-	for _, dt := range []DType{Float64, Float32} {
+	for _, dt := range []hmat.DType{hmat.Float64, hmat.Float32} {
 		var b bytes.Buffer
 		_ = Encode(&b, roundTripMatrix(dt, 3, 1), BinaryProto, dt)
 		f.Add(b.Bytes())

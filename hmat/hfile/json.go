@@ -1,4 +1,4 @@
-package hmat
+package hfile
 
 import (
 	"bytes"
@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/infogain-dev/infogain/hmat"
 )
 
-func encodeJSON(b *bytes.Buffer, H *Matrix, dt DType) {
+func encodeJSON(b *bytes.Buffer, H *hmat.Matrix, dt hmat.DType) {
 	fmt.Fprintf(b, "{\"dtype\":%q,\"C\":%d,\"H\":[", string(dt), H.C)
 	for i := 0; i < H.C; i++ {
 		if i > 0 {
@@ -54,19 +56,19 @@ func decodeJSON(data []byte) (File, error) {
 	if jf.DType == nil || jf.C == nil || jf.H == nil {
 		return File{}, fmt.Errorf("missing field: want \"dtype\", \"C\" and \"H\"")
 	}
-	dt, err := ParseDType(*jf.DType)
+	dt, err := hmat.ParseDType(*jf.DType)
 	if err != nil {
 		return File{}, err
 	}
 	C := *jf.C
-	if err := checkC(C); err != nil {
+	if err := hmat.CheckC(C); err != nil {
 		return File{}, err
 	}
 	if len(jf.H) != C {
 		return File{}, fmt.Errorf("declared C = %d but H has %d rows", C, len(jf.H))
 	}
 	bits := bitsOf(dt)
-	m := &Matrix{C: C, Data: make([]float64, 0, C*C)}
+	m := &hmat.Matrix{C: C, Data: make([]float64, 0, C*C)}
 	for i, row := range jf.H {
 		if len(row) != C {
 			return File{}, fmt.Errorf("row %d has %d entries, want C = %d", i, len(row), C)
