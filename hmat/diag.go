@@ -3,6 +3,7 @@ package hmat
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -67,9 +68,9 @@ func (d Diagnostic) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s [%s] %s\n", d.Severity, d.Code, d.Explanation)
 	if d.Col >= 0 {
-		fmt.Fprintf(&b, "  at: H[%d,%d] = %v", d.Row, d.Col, d.Value)
+		fmt.Fprintf(&b, "  at: H[%d,%d] = %s", d.Row, d.Col, num(d.Value))
 	} else {
-		fmt.Fprintf(&b, "  at: row %d (sum %v)", d.Row, d.Value)
+		fmt.Fprintf(&b, "  at: row %d (sum %s)", d.Row, num(d.Value))
 	}
 	if d.Count > 1 {
 		fmt.Fprintf(&b, " (%d in all)", d.Count)
@@ -110,6 +111,7 @@ var (
 // returns the findings, errors first; none means clean. The checks:
 //
 //   - non-finite entries (error): the loss and gradient are NaN or ±Inf;
+//     training in float32, so are entries beyond float32's range;
 //   - negative entries (error): L → −∞ as x_j → −∞ for h_j < 0;
 //   - zero rows (error): samples of that label give L = 0 and g = 0;
 //   - distance-like rows (error): h_ll < max_j h_lj, so the loss-minimising
@@ -156,6 +158,29 @@ func Check(H *Matrix, opt CheckOptions) []Diagnostic {
 			Row:         firstNF / C, Col: firstNF % C, Value: H.Data[firstNF], Count: nonFinite,
 			Fix: "Rebuild H from finite distances (NaN usually comes from 0/0 in a normalisation or a missing value in the source)."})
 		return out
+	}
+
+	// Entries that are finite here but overflow float32: in a float32 net
+	// they are ±Inf, with the same effect as a non-finite entry.
+	if opt.Train == Float32 {
+		n, first := 0, -1
+		for k, v := range H.Data {
+			if math.IsInf(float64(float32(v)), 0) {
+				if first < 0 {
+					first = k
+				}
+				n++
+			}
+		}
+		if n > 0 {
+			v := H.Data[first]
+			add(Diagnostic{Code: CodeNonFinite, Severity: Error,
+				Explanation: "An entry beyond float32's range becomes ±Inf when the network trains in float32, which makes the loss and the gradient of every sample with that label NaN or infinite.",
+				Row:         first / C, Col: first % C, Value: v, Count: n,
+				Evidence: fmt.Sprintf("float32(%s) = %s: |h| > %s, the largest float32", num(v), num(float64(float32(v))), num(math.MaxFloat32)),
+				Fix:      "Scale H down (only the ratios between entries and the row sums' ratios matter; divide the learning rate's scale back in)."})
+			return out
+		}
 	}
 
 	// Negative entries.
@@ -247,13 +272,13 @@ func Check(H *Matrix, opt CheckOptions) []Diagnostic {
 				add(Diagnostic{Code: CodeRowSum, Severity: Warning,
 					Explanation: "Row sums differ: since g = p·S − h, the gradient of a class-l sample scales with S_l, so classes train at different effective learning rates.",
 					Row:         lmax, Col: -1, Value: sums[lmax],
-					Evidence: fmt.Sprintf("largest row sum S_%d = %.6g, smallest S_%d = %.6g: ratio %.4g > %g", lmax, sums[lmax], lmin, sums[lmin], ratio, opt.RowSumRatio),
+					Evidence: fmt.Sprintf("largest row sum S_%d = %s, smallest S_%d = %s: ratio %.4g > %g", lmax, num(sums[lmax]), lmin, num(sums[lmin]), ratio, opt.RowSumRatio),
 					Fix:      "Normalise rows (infogain h build --normalize rows) and express intended class weights explicitly (--weights)."})
 			case sums[lmin] > 2 || sums[lmax] < 0.5:
 				add(Diagnostic{Code: CodeRowSumScale, Severity: Info,
 					Explanation: "Every row sum is far from 1, which scales the whole loss and gradient like a learning-rate factor.",
 					Row:         lmax, Col: -1, Value: sums[lmax],
-					Evidence: fmt.Sprintf("row sums in [%.6g, %.6g]", sums[lmin], sums[lmax]),
+					Evidence: fmt.Sprintf("row sums in [%s, %s]", num(sums[lmin]), num(sums[lmax])),
 					Fix:      "Fine if intended; otherwise normalise rows (--normalize rows) or divide the base learning rate accordingly."})
 			}
 		}
@@ -284,13 +309,13 @@ func Check(H *Matrix, opt CheckOptions) []Diagnostic {
 		add(Diagnostic{Code: CodeOverflow, Severity: Error,
 			Explanation: fmt.Sprintf("The sum of the row's magnitudes overflows %s, so S = Σ h_j or its partial sums overflow and p·S − h becomes Inf − Inf = NaN in implementations that form S (Caffe, PyTorch autograd).", opt.Train),
 			Row:         ovRow, Col: -1, Value: sums[ovRow],
-			Evidence: fmt.Sprintf("Σ_j |H[%d,j]| > %v", ovRow, maxF),
+			Evidence: fmt.Sprintf("Σ_j |H[%d,j]| > %s", ovRow, num(maxF)),
 			Fix:      "Scale H down (only the ratios between entries and the row sums' ratios matter; divide the learning rate's scale back in)."})
 	} else if s := maxAbs * float64(C); maxAbs > 0 && (s > exactPathHigh || s < exactPathLow) {
 		add(Diagnostic{Code: CodeExactPath, Severity: Warning,
 			Explanation: "max|h|·C is outside [2^-500, 2^1000]: intermediate sums are overflow- or underflow-prone, and the fused implementation must take its exact (math/big, about 0.5 µs per element) path for these rows.",
 			Row:         kmax / C, Col: kmax % C, Value: H.Data[kmax],
-			Evidence: fmt.Sprintf("max|h|·C = %.6g·%d = %.6g", maxAbs, C, s),
+			Evidence: fmt.Sprintf("max|h|·C = %s·%d = %s", num(maxAbs), C, num(s)),
 			Fix:      "Rescale H toward 1 (normalise rows)."})
 	}
 
@@ -314,7 +339,7 @@ func Check(H *Matrix, opt CheckOptions) []Diagnostic {
 			add(Diagnostic{Code: CodeFloat32, Severity: Warning,
 				Explanation: "Entries are not exactly representable in float32, so the matrix Caffe trains with (rounded on load) differs from the one checked here.",
 				Row:         first / C, Col: first % C, Value: v, Count: n,
-				Evidence: fmt.Sprintf("float32(%v) = %v; worst relative change %.3g", v, float32(v), worstRel),
+				Evidence: fmt.Sprintf("float32(%s) = %s; worst relative change %.3g", num(v), num(float64(float32(v))), worstRel),
 				Fix:      "Write H as float32 (infogain h build/convert --dtype float32) and check that file, so what is checked is what trains."})
 		}
 	}
@@ -333,7 +358,7 @@ func Check(H *Matrix, opt CheckOptions) []Diagnostic {
 		add(Diagnostic{Code: CodeAsymmetric, Severity: Info,
 			Explanation: "H is not symmetric: mistaking class i for j is weighted differently from j for i.",
 			Row:         ai, Col: aj, Value: H.At(ai, aj),
-			Evidence: fmt.Sprintf("H[%d,%d] = %v, H[%d,%d] = %v", ai, aj, H.At(ai, aj), aj, ai, H.At(aj, ai)),
+			Evidence: fmt.Sprintf("H[%d,%d] = %s, H[%d,%d] = %s", ai, aj, num(H.At(ai, aj)), aj, ai, num(H.At(aj, ai))),
 			Fix:      "Fine if intended (directed costs, row normalisation of an uneven hierarchy); otherwise symmetrise the source distances."})
 	}
 	sortBySeverity(out)
@@ -348,8 +373,8 @@ func distanceEvidence(r []float64, l, j int, S float64) string {
 	po := (1 - pl) / float64(C-1)
 	gl := pl*S - r[l]
 	gj := po*S - r[j]
-	return fmt.Sprintf("at the confident correct prediction p_%d = %v (others %.3g), g = p·S − h gives g_%d = %+.6g (gradient descent lowers the true logit x_%d) and g_%d = %+.6g (raises x_%d); the loss is minimised at p = h/S, which gives class %d p = %.4g and the true class %d only %.4g",
-		l, pl, po, l, gl, l, j, gj, j, j, r[j]/S, l, r[l]/S)
+	return fmt.Sprintf("at the confident correct prediction p_%d = %s (others %s), g = p·S − h gives g_%d = %s (gradient descent lowers the true logit x_%d) and g_%d = %s (raises x_%d); the loss is minimised at p = h/S, which gives class %d p = %s and the true class %d only %s",
+		l, num(pl), num(po), l, signed(gl), l, j, signed(gj), j, j, num(r[j]/S), l, num(r[l]/S))
 }
 
 func sortBySeverity(ds []Diagnostic) {
@@ -368,4 +393,17 @@ func Worst(ds []Diagnostic) Severity {
 		w = max(w, d.Severity)
 	}
 	return w
+}
+
+// num formats v in shortest round-trip form (strconv 'g', −1): every
+// digit that tells v apart from its neighbours, so that, e.g., the float32
+// rounding of 0.1 shows as 0.10000000149011612 instead of a rounded 0.1.
+func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// signed is num with an explicit sign.
+func signed(v float64) string {
+	if v >= 0 {
+		return "+" + num(v)
+	}
+	return num(v)
 }

@@ -91,7 +91,10 @@ func TestDistanceLikeEvidence(t *testing.T) {
 	// D for 3 classes: row 0 = (0, 1, 2). At p = (0.99, 0.005, 0.005),
 	// S = 3: g_0 = 0.99·3 − 0 = 2.97 > 0 and g_2 = 0.005·3 − 2 = −1.985
 	// (by hand), so descent lowers the true logit and raises x_2; the
-	// minimiser h/S puts 2/3 on class 2 and 0 on the true class.
+	// minimiser h/S puts 2/3 on class 2 and 0 on the true class. The
+	// evidence prints values in shortest round-trip form; the strings are
+	// those of the same IEEE double operations in Python (repr(0.99*3),
+	// repr((1-0.99)/2*3-2), repr(2/3)).
 	D := mustRows(t, [][]float64{{0, 1, 2}, {1, 0, 1}, {2, 1, 0}})
 	ds := Check(D, CheckOptions{})
 	d, ok := codes(ds)[CodeDistanceLike]
@@ -101,12 +104,75 @@ func TestDistanceLikeEvidence(t *testing.T) {
 	if d.Row != 0 || d.Col != 2 || d.Value != 2 || d.Count != 3 {
 		t.Errorf("evidence at H[%d,%d] = %v (%d rows), want H[0,2] = 2 (3 rows)", d.Row, d.Col, d.Value, d.Count)
 	}
-	for _, s := range []string{"g_0 = +2.97", "g_2 = -1.985", "lowers the true logit", "class 2 p = 0.6667", "true class 0 only 0"} {
+	for _, s := range []string{"g_0 = +2.9699999999999998", "g_2 = -1.9849999999999999", "lowers the true logit", "class 2 p = 0.6666666666666666", "true class 0 only 0"} {
 		if !strings.Contains(d.Evidence, s) {
 			t.Errorf("evidence %q lacks %q", d.Evidence, s)
 		}
 	}
 	if Worst(ds) != Error {
 		t.Errorf("worst severity %v, want error", Worst(ds))
+	}
+}
+
+// TestCheckEvidenceDigits: the evidence shows every digit of the values
+// (shortest round-trip), so the float32 rounding of an entry is visible.
+// Expected strings: Python's repr(numpy.float64(numpy.float32(v))), the
+// shortest round-trip of the float32 rounding (0.1 → 0.10000000149011612).
+func TestCheckEvidenceDigits(t *testing.T) {
+	for _, tt := range []struct {
+		H    *Matrix
+		opt  CheckOptions
+		code string
+		want string
+		why  string
+	}{
+		{mustRows(t, [][]float64{{1, 0.1}, {0.1, 1}}), CheckOptions{Train: Float32}, CodeFloat32, "float32(0.1) = 0.10000000149011612", "the rounding of 0.1 shows"},
+		{mustRows(t, [][]float64{{1, 1.0 / 3}, {1.0 / 3, 1}}), CheckOptions{Train: Float32}, CodeFloat32, "float32(0.3333333333333333) = 0.3333333432674408", "both sides in full"},
+		{mustRows(t, [][]float64{{1, 0}, {0, 5.000001}}), CheckOptions{}, CodeRowSum, "S_1 = 5.000001, smallest S_0 = 1", "row sums in full, not 6 digits (5)"},
+	} {
+		d, ok := codes(Check(tt.H, tt.opt))[tt.code]
+		if !ok {
+			t.Errorf("%s: no %s diagnostic", tt.why, tt.code)
+			continue
+		}
+		if !strings.Contains(d.Evidence, tt.want) {
+			t.Errorf("%s: evidence %q lacks %q", tt.why, d.Evidence, tt.want)
+		}
+	}
+}
+
+// TestCheckFloat32Overflow: an entry finite in float64 but beyond
+// float32's largest value 3.4028234663852886e38 is ±Inf in a float32 net:
+// an error like a non-finite entry, not the float32 rounding warning.
+func TestCheckFloat32Overflow(t *testing.T) {
+	for _, tt := range []struct {
+		H     *Matrix
+		opt   CheckOptions
+		error bool
+		why   string
+	}{
+		{mustRows(t, [][]float64{{1e40, 0}, {0, 1}}), CheckOptions{Train: Float32}, true, "float32(1e40) = +Inf"},
+		{mustRows(t, [][]float64{{1, -1e39}, {0, 1}}), CheckOptions{Train: Float32}, true, "float32(-1e39) = -Inf"},
+		{mustRows(t, [][]float64{{math.MaxFloat32, 0}, {0, 1}}), CheckOptions{Train: Float32}, false, "the largest float32 itself is finite"},
+		{mustRows(t, [][]float64{{1e40, 0}, {0, 1e40}}), CheckOptions{Train: Float64}, false, "1e40 is finite in float64"},
+	} {
+		ds := Check(tt.H, tt.opt)
+		d, ok := codes(ds)[CodeNonFinite]
+		if ok != tt.error {
+			t.Errorf("%s: non-finite diagnostic %v, want %v: %v", tt.why, ok, tt.error, ds)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if d.Severity != Error || Worst(ds) != Error {
+			t.Errorf("%s: severity %v, want error", tt.why, d.Severity)
+		}
+		if !strings.Contains(d.Evidence, "Inf") || !strings.Contains(d.Explanation, "float32") {
+			t.Errorf("%s: evidence %q / explanation %q should name float32 and Inf", tt.why, d.Evidence, d.Explanation)
+		}
+		if _, warned := codes(ds)[CodeFloat32]; warned {
+			t.Errorf("%s: also the float32 rounding warning: %v", tt.why, ds)
+		}
 	}
 }
