@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -19,7 +20,8 @@ func runH(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	usage := func(w io.Writer) {
 		fmt.Fprintf(w, `Usage:
   infogain h build   (--from D | --tree PARENTS) --transform T [--tau τ | --target-mass m]
-                     [--normalize none|rows|diag] [--smooth ε] [--weights W] [--dtype D] --out H
+                     [--normalize none|rows|diag] [--smooth ε] [--weights W] [--dtype D]
+                     [--max-memory GiB] --out H
   infogain h check   [--train float32|float64] [--in-dtype D] FILE
   infogain h convert [--dtype D] [--in-dtype D] IN OUT
 
@@ -109,6 +111,7 @@ the diagnostics of infogain h check on it.`)
 	dtype := fs.String("dtype", "", "float64 or float32 (default: float32 for .binaryproto, as Caffe nets train in float; float64 otherwise)")
 	inDType := fs.String("in-dtype", "", "dtype of a CSV --from file (default float64)")
 	out := fs.String("out", "", "output file (format by extension; required)")
+	maxMem := fs.Float64("max-memory", defaultMaxBuildGiB, "refuse a build whose matrices would take more than this many GiB (the distance matrix and H, 8·C² bytes each)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -149,13 +152,31 @@ the diagnostics of infogain h check on it.`)
 	if err != nil {
 		return fail("%v", err)
 	}
+	if !(*maxMem > 0) || math.IsInf(*maxMem, 1) {
+		return fail("--max-memory %v: want a finite number of GiB > 0", *maxMem)
+	}
+	limit := *maxMem * (1 << 30)
 	var D *hmat.Matrix
 	if *from != "" {
-		f, err := hfile.ReadFile(*from, "", inDT)
+		st, err := os.Stat(*from)
+		if err != nil {
+			return fail("%v", err)
+		}
+		inFormat, err := hfile.FormatOf(*from)
+		if err != nil {
+			return fail("%v", err)
+		}
+		if need := minReadBuildBytes(st.Size(), inFormat); need > limit {
+			return fail("%s: %s; a build from it needs at least %s (the file read whole, then D and H at 8·C² bytes each), above --max-memory %v GiB; raise --max-memory if the machine has the memory", *from, gib(float64(st.Size())), gib(need), *maxMem)
+		}
+		f, err := hfile.ReadFile(*from, inFormat, inDT)
 		if err != nil {
 			return fail("%v", err)
 		}
 		D = f.H
+		if need := buildBytes(D.C); need > limit {
+			return fail("%s: C = %d classes: the build needs %s (D and H at 8·C² bytes each), above --max-memory %v GiB; raise --max-memory if the machine has the memory", *from, D.C, gib(need), *maxMem)
+		}
 	} else {
 		parents, err := readNumbers(*tree)
 		if err != nil {
@@ -167,6 +188,10 @@ the diagnostics of infogain h check on it.`)
 				return fail("--tree: entry %d = %v is not an integer node index", i, v)
 			}
 			p[i] = int(v)
+		}
+		// Count the classes (O(nodes)) before Distances allocates C².
+		if C := len((hmat.Tree{Parent: p}).Leaves()); buildBytes(C) > limit {
+			return fail("--tree %s: C = %d leaves (classes): the build needs %s (D and H at 8·C² bytes each), above --max-memory %v GiB; raise --max-memory if the machine has the memory", *tree, C, gib(buildBytes(C)), *maxMem)
 		}
 		if D, err = (hmat.Tree{Parent: p}).Distances(); err != nil {
 			return fail("--tree %s: %v", *tree, err)
@@ -190,6 +215,42 @@ the diagnostics of infogain h check on it.`)
 	}
 	fmt.Fprintf(stdout, ", normalize %s, smooth %v; mass on the true class %.6g\n", spec.Normalize, spec.Smooth, hmat.TrueMass(b.H))
 	return report(stdout, *out, b.H, hmat.CheckOptions{Train: spec.DType})
+}
+
+// defaultMaxBuildGiB is the default of infogain h build --max-memory, in
+// GiB: a build holds the C×C distance matrix D and H in float64, 8·C² bytes
+// each, and streams the output file, so 4 GiB allows C up to 16384 (a star
+// tree of 20,000 leaves, 6.0 GiB, is refused before anything C×C is
+// allocated).
+const defaultMaxBuildGiB = 4
+
+// buildBytes is what a build of C classes holds at its peak: D and H,
+// 8·C² bytes each (everything else is O(C); the output is streamed).
+func buildBytes(C int) float64 { return 16 * float64(C) * float64(C) }
+
+// minReadBuildBytes is a lower bound of the memory a build from a distance
+// file of size bytes in format f holds, known before reading it: the file
+// (read whole), and D and H for the fewest classes the file can hold. A
+// binary file stores C² values of at most 8 bytes; a text file at most
+// 26 bytes per value (the longest shortest-round-trip float64,
+// "-2.2250738585072014e-308", a separator and slack).
+func minReadBuildBytes(size int64, f hfile.Format) float64 {
+	perValue := 26.0
+	if f == hfile.NPY || f == hfile.BinaryProto {
+		perValue = 8
+	}
+	return float64(size) + 16*float64(size)/perValue
+}
+
+// gib formats a byte count in GiB, MiB or bytes.
+func gib(b float64) string {
+	switch {
+	case b >= 1<<30:
+		return strconv.FormatFloat(b/(1<<30), 'f', 1, 64) + " GiB"
+	case b >= 1<<20:
+		return strconv.FormatFloat(b/(1<<20), 'f', 1, 64) + " MiB"
+	}
+	return strconv.FormatFloat(b, 'f', 0, 64) + " B"
 }
 
 // report prints the diagnostics and returns the exit status: 1 if any is

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -129,5 +130,61 @@ func TestHUsageAndBadInputExit2(t *testing.T) {
 		if code == 2 && errOut == "" {
 			t.Errorf("%s: exit 2 without a message", tt.why)
 		}
+	}
+}
+
+// TestHBuildRefusesHugeBuilds: a build that would hold more than
+// --max-memory GiB (D and H, 8·C² bytes each) is refused with exit 2 and a
+// message naming the need and the flag, before anything C×C is allocated.
+// A star tree of 20,000 leaves needs 16·20000² B = 5.96 GiB (it used to
+// reach 7.6 GB of resident memory): refused under the default 4 GiB while
+// allocating well under 64 MiB in all (the parent list is 20,001 numbers).
+func TestHBuildRefusesHugeBuilds(t *testing.T) {
+	dir := t.TempDir()
+	var star strings.Builder
+	star.WriteString("-1")
+	for range 20000 {
+		star.WriteString("\n0")
+	}
+	starFile := writeTemp(t, dir, "star.txt", star.String())
+	D := writeTemp(t, dir, "D.csv", distanceCSV)
+	// A 3 GiB distance file (sparse: no disk used) is refused before it is
+	// read: the file alone and D and H for its fewest classes pass 4 GiB.
+	bigNPY := filepath.Join(dir, "big.npy")
+	if err := os.WriteFile(bigNPY, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(bigNPY, 3<<30); err != nil {
+		t.Skipf("no sparse file: %v", err)
+	}
+	out := filepath.Join(dir, "H.npy")
+	for _, tt := range []struct {
+		args []string
+		want string
+		why  string
+	}{
+		{[]string{"--tree", starFile, "--transform", "linear"}, "C = 20000 leaves (classes): the build needs 6.0 GiB", "star tree of 20,000 leaves, default limit"},
+		{[]string{"--from", bigNPY, "--transform", "linear"}, "needs at least 9.0 GiB", "3 GiB .npy: 3 GiB + 16·3 GiB/8, refused unread"},
+		{[]string{"--from", D, "--transform", "linear", "--max-memory", "1e-7"}, "C = 4 classes: the build needs 256 B", "4 classes (256 B) over a 107 B limit, after reading"},
+		{[]string{"--from", D, "--transform", "linear", "--max-memory", "0"}, "want a finite number of GiB > 0", "a zero limit is a usage error"},
+	} {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		code, stdout, stderr := runCLI(append(append([]string{"h", "build"}, tt.args...), "--out", out)...)
+		runtime.ReadMemStats(&after)
+		if code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%s: exit %d, want 2 with %q\n%s%s", tt.why, code, tt.want, stdout, stderr)
+		}
+		if a := after.TotalAlloc - before.TotalAlloc; a > 64<<20 {
+			t.Errorf("%s: allocated %d MiB before refusing", tt.why, a>>20)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Errorf("%s: wrote %s", tt.why, out)
+		}
+	}
+	// The same small build within the limit works.
+	if code, stdout, stderr := runCLI("h", "build", "--from", D, "--transform", "linear", "--max-memory", "1e-6", "--out", out); code != 0 {
+		t.Errorf("4 classes under a 1 KiB limit: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

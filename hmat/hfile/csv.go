@@ -15,18 +15,19 @@ func bitsOf(dt hmat.DType) int {
 	return 64
 }
 
-// formatFloat is the shortest decimal that parses back to v in dt.
-func formatFloat(v float64, dt hmat.DType) string {
-	return strconv.FormatFloat(v, 'g', -1, bitsOf(dt))
+// appendFloat appends the shortest decimal that parses back to v in dt.
+func appendFloat(dst []byte, v float64, dt hmat.DType) []byte {
+	return strconv.AppendFloat(dst, v, 'g', -1, bitsOf(dt))
 }
 
-func encodeCSV(b *bytes.Buffer, H *hmat.Matrix, dt hmat.DType) {
+func encodeCSV(b writer, H *hmat.Matrix, dt hmat.DType) {
+	var num [32]byte
 	for i := 0; i < H.C; i++ {
 		for j, v := range H.Row(i) {
 			if j > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(formatFloat(v, dt))
+			b.Write(appendFloat(num[:0], v, dt))
 		}
 		b.WriteByte('\n')
 	}

@@ -1,7 +1,7 @@
 package hfile
 
 import (
-	"bytes"
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -104,35 +104,53 @@ func Decode(data []byte, f Format, textDType hmat.DType) (File, error) {
 // never rounds silently. The output is deterministic (the same bytes for
 // the same H).
 func Encode(w io.Writer, H *hmat.Matrix, f Format, dt hmat.DType) error {
-	if err := H.Validate(); err != nil {
+	enc, err := encoder(H, f, dt)
+	if err != nil {
 		return err
+	}
+	// Streamed through a small buffer: encoding holds no copy of H, so a
+	// large H costs its own 8·C² bytes and no more.
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc(bw, H, dt)
+	return bw.Flush()
+}
+
+// encoder checks everything Encode checks before writing a byte and
+// returns the encoder of f.
+func encoder(H *hmat.Matrix, f Format, dt hmat.DType) (func(writer, *hmat.Matrix, hmat.DType), error) {
+	if err := H.Validate(); err != nil {
+		return nil, err
 	}
 	switch dt {
 	case hmat.Float64:
 	case hmat.Float32:
 		for k, v := range H.Data {
 			if !math.IsNaN(v) && float64(float32(v)) != v {
-				return fmt.Errorf("entry H[%d,%d] = %v is not exactly a float32; round the matrix to float32 first", k/H.C, k%H.C, v)
+				return nil, fmt.Errorf("entry H[%d,%d] = %v is not exactly a float32; round the matrix to float32 first", k/H.C, k%H.C, v)
 			}
 		}
 	default:
-		return fmt.Errorf("unknown dtype %q", string(dt))
+		return nil, fmt.Errorf("unknown dtype %q", string(dt))
 	}
-	var b bytes.Buffer
 	switch f {
 	case CSV:
-		encodeCSV(&b, H, dt)
+		return encodeCSV, nil
 	case JSON:
-		encodeJSON(&b, H, dt)
+		return encodeJSON, nil
 	case NPY:
-		encodeNPY(&b, H, dt)
+		return encodeNPY, nil
 	case BinaryProto:
-		encodeBinaryProto(&b, H, dt)
-	default:
-		return fmt.Errorf("unknown format %q", string(f))
+		return encodeBinaryProto, nil
 	}
-	_, err := w.Write(b.Bytes())
-	return err
+	return nil, fmt.Errorf("unknown format %q", string(f))
+}
+
+// writer is what the encoders write to (a *bufio.Writer; its first error
+// sticks and is returned by Flush).
+type writer interface {
+	io.Writer
+	io.ByteWriter
+	io.StringWriter
 }
 
 // maxFileBytes bounds what ReadFile reads: a MaxC×MaxC matrix in CSV at
@@ -167,7 +185,10 @@ func ReadFile(path string, f Format, textDType hmat.DType) (File, error) {
 	return file, nil
 }
 
-// WriteFile encodes H to path (format from the extension if f is "").
+// WriteFile encodes H to path (format from the extension if f is ""),
+// streaming: it holds no copy of H or of the file in memory. What Encode
+// refuses (a float64 value asked for as float32, …) is refused before path
+// is touched; a write error removes the partial file.
 func WriteFile(path string, H *hmat.Matrix, f Format, dt hmat.DType) error {
 	if f == "" {
 		var err error
@@ -175,11 +196,22 @@ func WriteFile(path string, H *hmat.Matrix, f Format, dt hmat.DType) error {
 			return err
 		}
 	}
-	var b bytes.Buffer
-	if err := Encode(&b, H, f, dt); err != nil {
+	if _, err := encoder(H, f, dt); err != nil {
+		return err // before touching path
+	}
+	fh, err := os.Create(path)
+	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
+	err = Encode(fh, H, f, dt)
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path) // no partial file left behind
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
 }
 
 var errTrailing = errors.New("trailing data after the matrix")

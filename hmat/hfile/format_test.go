@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -402,4 +403,44 @@ func mustRows(t *testing.T, rows [][]float64) *hmat.Matrix {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestEncodeStreams: Encode holds no copy of H or of the encoded file. A
+// 500×500 float64 H is 2 MB, its .npy and binaryproto 2 MB, its CSV about
+// 5 MB; encoding any of them to io.Discard allocates under 256 KiB (the
+// 64 KiB write buffer; encoding through a bytes.Buffer took over twice the
+// file's size).
+func TestEncodeStreams(t *testing.T) {
+	H := roundTripMatrix(hmat.Float64, 500, 3)
+	for _, f := range Formats() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if err := Encode(io.Discard, H, f, hmat.Float64); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		const limit = 256 << 10
+		a := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d B allocated", f, a)
+		if a > limit {
+			t.Errorf("%s: Encode allocated %d B, want ≤ %d (H itself is %d B)", f, a, limit, 8*len(H.Data))
+		}
+	}
+}
+
+// TestWriteFileRefusesBeforeTouching: what Encode refuses leaves an
+// existing file at the path as it was.
+func TestWriteFileRefusesBeforeTouching(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "h.csv")
+	if err := os.WriteFile(p, []byte("1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	H := mustRows(t, [][]float64{{1, 0.1}, {0.1, 1}})
+	if err := WriteFile(p, H, "", hmat.Float32); err == nil {
+		t.Fatal("0.1 written as float32 without rounding: no error")
+	}
+	if b, err := os.ReadFile(p); err != nil || string(b) != "1\n" {
+		t.Errorf("existing file changed: %q, %v", b, err)
+	}
 }

@@ -10,7 +10,8 @@ import (
 	"github.com/infogain-dev/infogain/hmat"
 )
 
-func encodeJSON(b *bytes.Buffer, H *hmat.Matrix, dt hmat.DType) {
+func encodeJSON(b writer, H *hmat.Matrix, dt hmat.DType) {
+	var num [32]byte
 	fmt.Fprintf(b, "{\"dtype\":%q,\"C\":%d,\"H\":[", string(dt), H.C)
 	for i := 0; i < H.C; i++ {
 		if i > 0 {
@@ -29,7 +30,7 @@ func encodeJSON(b *bytes.Buffer, H *hmat.Matrix, dt hmat.DType) {
 			case math.IsInf(v, -1):
 				b.WriteString(`"-inf"`)
 			default:
-				b.WriteString(formatFloat(v, dt))
+				b.Write(appendFloat(num[:0], v, dt))
 			}
 		}
 		b.WriteByte(']')

@@ -33,7 +33,7 @@ var npyMagic = []byte("\x93NUMPY")
 // over 10,000 bytes by default).
 const maxNPYHeader = 1 << 16
 
-func encodeNPY(b *bytes.Buffer, H *hmat.Matrix, dt hmat.DType) {
+func encodeNPY(b writer, H *hmat.Matrix, dt hmat.DType) {
 	descr := "<f8"
 	if dt == hmat.Float32 {
 		descr = "<f4"

@@ -1,7 +1,6 @@
 package hfile
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -50,7 +49,7 @@ const (
 	fieldDim        protowire.Number = 1 // in BlobShape
 )
 
-func encodeBinaryProto(b *bytes.Buffer, H *hmat.Matrix, dt hmat.DType) {
+func encodeBinaryProto(b writer, H *hmat.Matrix, dt hmat.DType) {
 	var shape []byte
 	var dims []byte
 	for _, d := range []int{1, 1, H.C, H.C} {
@@ -59,27 +58,22 @@ func encodeBinaryProto(b *bytes.Buffer, H *hmat.Matrix, dt hmat.DType) {
 	shape = protowire.AppendTag(shape, fieldDim, protowire.BytesType)
 	shape = protowire.AppendBytes(shape, dims)
 
-	var out []byte
+	// The packed values are streamed after their tag and length (what
+	// protowire.AppendBytes would write), never held as one more copy of H.
+	var buf [8]byte
 	if dt == hmat.Float32 {
-		vals := make([]byte, 0, 4*len(H.Data))
+		b.Write(protowire.AppendVarint(protowire.AppendTag(nil, fieldData, protowire.BytesType), uint64(4*len(H.Data))))
 		for _, v := range H.Data {
-			vals = protowire.AppendFixed32(vals, math.Float32bits(float32(v)))
+			b.Write(protowire.AppendFixed32(buf[:0], math.Float32bits(float32(v))))
 		}
-		out = protowire.AppendTag(out, fieldData, protowire.BytesType)
-		out = protowire.AppendBytes(out, vals)
-		out = protowire.AppendTag(out, fieldShape, protowire.BytesType)
-		out = protowire.AppendBytes(out, shape)
+		b.Write(protowire.AppendBytes(protowire.AppendTag(nil, fieldShape, protowire.BytesType), shape))
 	} else {
-		vals := make([]byte, 0, 8*len(H.Data))
+		b.Write(protowire.AppendBytes(protowire.AppendTag(nil, fieldShape, protowire.BytesType), shape))
+		b.Write(protowire.AppendVarint(protowire.AppendTag(nil, fieldDoubleData, protowire.BytesType), uint64(8*len(H.Data))))
 		for _, v := range H.Data {
-			vals = protowire.AppendFixed64(vals, math.Float64bits(v))
+			b.Write(protowire.AppendFixed64(buf[:0], math.Float64bits(v)))
 		}
-		out = protowire.AppendTag(out, fieldShape, protowire.BytesType)
-		out = protowire.AppendBytes(out, shape)
-		out = protowire.AppendTag(out, fieldDoubleData, protowire.BytesType)
-		out = protowire.AppendBytes(out, vals)
 	}
-	b.Write(out)
 }
 
 // blobFields collects a BlobProto's fields without copying the values:
