@@ -27,8 +27,9 @@ func ulpDiff(a, b float64) int64 {
 }
 
 func TestExpPortable(t *testing.T) {
-	// Expected values: Debian python3-mpmath, mp.dps = 40, rounded to
-	// float64 (correctly rounded e^x).
+	// Expected values: e^x correctly rounded to float64, printed by
+	// scripts/gen_hmat_values.py (Debian python3-mpmath at 200 bits; run
+	// /usr/bin/python3 scripts/gen_hmat_values.py, lines "exp(x) = …").
 	for _, tt := range []struct {
 		x, want float64
 		why     string
@@ -167,7 +168,8 @@ func TestLevelTree(t *testing.T) {
 
 func TestSimilarityClosedForms(t *testing.T) {
 	D := mustRows(t, [][]float64{{0, 2, 4}, {2, 0, 6}, {4, 6, 0}})
-	// exp values: python3-mpmath, see TestExpPortable.
+	// exp values: scripts/gen_hmat_values.py (mpmath), as in TestExpPortable:
+	// e^−2, e^−8, e^−18 (gauss, τ = 1) and e^−1, e^−2, e^−3 (exp, τ = 2).
 	for _, tt := range []struct {
 		tr   Transform
 		tau  float64
@@ -196,7 +198,8 @@ func TestSimilarityClosedForms(t *testing.T) {
 func TestTauForMass(t *testing.T) {
 	// C = 2 at distance d = 2: the mass on the true class is
 	// 1/(1 + f(2/τ)) = 0.9, so Gauss τ = 2/sqrt(2 ln 9) and Exp
-	// τ = 2/ln 9 (closed forms, evaluated with python3-mpmath at 40 digits).
+	// τ = 2/ln 9 (closed forms, evaluated with python3-mpmath by
+	// scripts/gen_hmat_values.py, lines "tau … = …").
 	D := mustRows(t, [][]float64{{0, 2}, {2, 0}})
 	for _, tt := range []struct {
 		tr   Transform
