@@ -7,7 +7,7 @@ REPORT_DIR  ?= reports/latest
 PYTHON      ?= /usr/bin/python3
 
 .PHONY: all build build-fast test test-short test-pure test-simd vet lint fmt-check report report-example gate gate-update \
-        fuzz props-full bench bench-peers ref-tables ci lint-ci fuzz-build hmat-xcheck-deps hmat-xcheck
+        fuzz props-full bench bench-peers ref-tables ci lint-ci fuzz-build hmat-xcheck-deps hmat-xcheck hmat-values
 
 all: build
 
@@ -58,6 +58,10 @@ fuzz-build:
 ## ref-tables: regenerate the mpmath golden tables of ref/testdata (needs Debian python3-mpmath)
 ref-tables:
 	$(PYTHON) scripts/gen_ref_tables.py
+
+## hmat-values: print the mpmath values hmat/build_test.go quotes (needs Debian python3-mpmath)
+hmat-values:
+	$(PYTHON) scripts/gen_hmat_values.py
 
 ci: fmt-check vet test
 

@@ -21,14 +21,15 @@ func runH(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(w, `Usage:
   infogain h build   (--from D | --tree PARENTS) --transform T [--tau τ | --target-mass m]
                      [--normalize none|rows|diag] [--smooth ε] [--weights W] [--dtype D]
-                     [--max-memory GiB] --out H
+                     [--in-dtype D] [--max-memory GiB] --out H
   infogain h check   [--train float32|float64] [--in-dtype D] FILE
   infogain h convert [--dtype D] [--in-dtype D] IN OUT
 
 Formats by extension: .csv, .json, .npy, .binaryproto (Caffe BlobProto, as
 InfogainLossLayer reads infogain_loss_param.source). See docs/hmat.md.
-Exit status: 0 success (check: no error; warnings do not fail), 1 check
-found an error, 2 usage error or unreadable input.
+Exit status: 0 success (no error found; warnings do not fail), 1 check, or
+build's check of the H it wrote, found an error, 2 usage error, unreadable
+input or a build above --max-memory.
 `)
 	}
 	if len(args) == 0 {
@@ -274,7 +275,7 @@ func report(w io.Writer, name string, H *hmat.Matrix, opt hmat.CheckOptions) int
 }
 
 func runHCheck(args []string, stdout, stderr io.Writer) int {
-	fs := newHFlags("check", stderr, `Usage: infogain h check [--train float32|float64] FILE
+	fs := newHFlags("check", stderr, `Usage: infogain h check [--train float32|float64] [--in-dtype D] FILE
 
 Prints the diagnostics of an infogain matrix: severity, code, a one-line
 explanation, the evidence (entry and value) and the fix. Exit 0 if there is
@@ -314,7 +315,7 @@ no error (warnings do not fail), 1 if there is one, 2 if FILE is unreadable.`)
 }
 
 func runHConvert(args []string, stdout, stderr io.Writer) int {
-	fs := newHFlags("convert", stderr, `Usage: infogain h convert [--dtype D] IN OUT
+	fs := newHFlags("convert", stderr, `Usage: infogain h convert [--dtype D] [--in-dtype D] IN OUT
 
 Converts between .csv, .json, .npy and .binaryproto, bit for bit. The output
 keeps the input's dtype unless --dtype says otherwise; --dtype float32 rounds

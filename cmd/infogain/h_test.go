@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -186,5 +187,50 @@ func TestHBuildRefusesHugeBuilds(t *testing.T) {
 	// The same small build within the limit works.
 	if code, stdout, stderr := runCLI("h", "build", "--from", D, "--transform", "linear", "--max-memory", "1e-6", "--out", out); code != 0 {
 		t.Errorf("4 classes under a 1 KiB limit: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestHHelp: the top-level help lists h with its three subcommands, and
+// `infogain h --help` (exit 0, on stdout) gives a synopsis naming every
+// flag each subcommand defines (read from `infogain h SUB --help`), so the
+// synopsis cannot drift from the flags.
+func TestHHelp(t *testing.T) {
+	code, top, _ := runCLI("--help")
+	if code != 0 || !regexp.MustCompile(`(?m)^  h +.*h build, h check, h convert`).MatchString(top) {
+		t.Errorf("infogain --help: exit %d, no h line naming its subcommands:\n%s", code, top)
+	}
+	code, hHelp, errOut := runCLI("h", "--help")
+	if code != 0 || errOut != "" {
+		t.Fatalf("infogain h --help: exit %d, stderr %q", code, errOut)
+	}
+	flagLine := regexp.MustCompile(`(?m)^  -([a-z-]+)`)
+	for _, sub := range []string{"build", "check", "convert"} {
+		// The synopsis of sub runs from its "infogain h sub" line to the
+		// next subcommand's (or the blank line).
+		i := strings.Index(hHelp, "infogain h "+sub)
+		if i < 0 {
+			t.Errorf("h --help has no synopsis of %s:\n%s", sub, hHelp)
+			continue
+		}
+		syn := hHelp[i:]
+		if j := strings.Index(syn[1:], "infogain h "); j >= 0 {
+			syn = syn[:j+1]
+		}
+		if j := strings.Index(syn, "\n\n"); j >= 0 {
+			syn = syn[:j]
+		}
+		code, out, subHelp := runCLI("h", sub, "--help")
+		if code != 0 {
+			t.Errorf("h %s --help: exit %d", sub, code)
+		}
+		flags := flagLine.FindAllStringSubmatch(out+subHelp, -1)
+		if len(flags) < 2 {
+			t.Errorf("h %s --help lists %d flags:\n%s%s", sub, len(flags), out, subHelp)
+		}
+		for _, m := range flags {
+			if !strings.Contains(syn, "--"+m[1]) {
+				t.Errorf("h --help synopsis of %s lacks --%s:\n%s", sub, m[1], syn)
+			}
+		}
 	}
 }

@@ -31,7 +31,7 @@ func commands() []command {
 		{"report", "write a stability report scored against the reference", runReport},
 		{"merge", "combine the partial results of report --shard into the full report", runMerge},
 		{"gate", "compare a fresh gate-size report with the committed baseline", runGate},
-		{"h", "build, check and convert infogain matrices H (docs/hmat.md)", runH},
+		{"h", "infogain matrices H: h build, h check, h convert (docs/hmat.md)", runH},
 	}
 }
 
@@ -42,7 +42,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'infogain <command> --help' for a command's flags.\n")
-	fmt.Fprintf(w, "Exit status: 0 success, 1 gate failure, 2 usage or I/O error.\n")
+	fmt.Fprintf(w, "Exit status: 0 success, 1 gate failure or an error found by h check (or h build's check), 2 usage or I/O error.\n")
 }
 
 func main() {
