@@ -11,7 +11,7 @@ import (
 )
 
 // Caffe's BlobProto (BVLC/caffe src/caffe/proto/caffe.proto; the subset
-// this package uses is hmat/caffe_blob.proto):
+// this package uses is hmat/hfile/caffe_blob.proto):
 //
 //	message BlobShape { repeated int64 dim = 1 [packed = true]; }
 //	message BlobProto {
