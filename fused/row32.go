@@ -60,12 +60,12 @@ func hRange32Go(h []float32) (hmax, hmin float32) {
 
 // sumDD32 returns S = Σ h_j as a double word (TwoSum on every element) and
 // pabs = Σ_j |h_j·(x_j − m)|, for rows with signed h.
-func sumDD32(x, h []float32, m float32) (sHi, sLo, pabs float64) {
+func sumDD32(x, h []float32, m float32) (hsHi, hsLo, pabs float64) {
 	mm := float64(m)
 	for j, v := range h {
 		var e float64
-		sHi, e = twoSum(sHi, float64(v))
-		sLo = float64(sLo + e)
+		hsHi, e = twoSum(hsHi, float64(v))
+		hsLo = float64(hsLo + e)
 		pabs = math.FMA(math.Abs(float64(v)), float64(mm-float64(x[j])), pabs)
 	}
 	return
@@ -89,10 +89,10 @@ func expRow32Go(e []float64, x, h []float32, m float32, k, jmax int) (r pass32) 
 
 // pass32 is the result of pass 2 of the float32 path: s = Σ_{j≠k} e_j,
 // P = Σ_j h_j (x_j − m) and R = Σ_{j≠jmax} h_j.
-type pass32 struct{ s, p, r float64 }
+type pass32 struct{ es, p, r float64 }
 
 // expAcc32 holds the lanes of pass 2 of the float32 path.
-type expAcc32 struct{ s, p, r lanes8 }
+type expAcc32 struct{ es, p, r lanes8 }
 
 func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, jmax, j0 int) {
 	mm := float64(m)
@@ -105,7 +105,7 @@ func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, jmax, j0 int)
 		if j == k {
 			ex = 0
 		}
-		a.s[l] = float64(a.s[l] + ex)
+		a.es[l] = float64(a.es[l] + ex)
 		a.p[l] = math.FMA(hv, d, a.p[l])
 		if j == jmax {
 			hv = 0
@@ -118,22 +118,22 @@ func (a *expAcc32) from(e []float64, x, h []float32, m float32, k, jmax, j0 int)
 func (a *expAcc32) reduce() pass32 {
 	for w := 4; w >= 1; w /= 2 {
 		for i := 0; i < w; i++ {
-			a.s[i] = float64(a.s[i] + a.s[i+w])
+			a.es[i] = float64(a.es[i] + a.es[i+w])
 			a.p[i] = float64(a.p[i] + a.p[i+w])
 			a.r[i] = float64(a.r[i] + a.r[i+w])
 		}
 	}
-	return pass32{s: a.s[0], p: a.p[0], r: a.r[0]}
+	return pass32{es: a.es[0], p: a.p[0], r: a.r[0]}
 }
 
 // gradRow32Go is pass 3 of the float32 path (see gradTerm64), rounding each
 // g_j once from float64 to float32.
-func gradRow32Go(dst []float32, e []float64, h []float32, inv, sHi, sLo float64) {
-	gradFrom32(dst, e, h, inv, sHi, sLo, 0)
+func gradRow32Go(dst []float32, e []float64, h []float32, inv, hsHi, hsLo float64) {
+	gradFrom32(dst, e, h, inv, hsHi, hsLo, 0)
 }
 
-func gradFrom32(dst []float32, e []float64, h []float32, inv, sHi, sLo float64, j0 int) {
+func gradFrom32(dst []float32, e []float64, h []float32, inv, hsHi, hsLo float64, j0 int) {
 	for j := j0; j < len(dst); j++ {
-		dst[j] = float32(gradTerm64(e[j], float64(h[j]), inv, sHi, sLo))
+		dst[j] = float32(gradTerm64(e[j], float64(h[j]), inv, hsHi, hsLo))
 	}
 }

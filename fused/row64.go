@@ -14,7 +14,7 @@ import "math"
 // min(h_j, nf + x_j·0) and the lanes are summed), S = Σ h_j as a double
 // word (hi, lo) and hmax = max |h_j|. A row with nf ≠ 0 leaves the fast path.
 type scan64 struct {
-	m, xmin, nf, sHi, sLo, hmax float64
+	m, xmin, nf, hsHi, hsLo, hmax float64
 }
 
 // lanes8 holds per-lane accumulators.
@@ -41,19 +41,19 @@ func scanRow64(x, h []float64) scan64 {
 	return scanRow64Go(x, h)
 }
 
-func expRow64(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo float64) {
+func expRow64(dst, x, h []float64, m float64, k int) (esHi, esLo, pHi, pLo float64) {
 	if simdActive {
 		return expRow64SIMD(dst, x, h, m, k)
 	}
 	return expRow64Go(dst, x, h, m, k)
 }
 
-func gradRow64(dst, h []float64, inv, sHi, sLo float64) {
+func gradRow64(dst, h []float64, inv, hsHi, hsLo float64) {
 	if simdActive {
-		gradRow64SIMD(dst, h, inv, sHi, sLo)
+		gradRow64SIMD(dst, h, inv, hsHi, hsLo)
 		return
 	}
-	gradRow64Go(dst, h, inv, sHi, sLo)
+	gradRow64Go(dst, h, inv, hsHi, hsLo)
 }
 
 func maxRow32(x []float32) (m, nf float32) {
@@ -77,12 +77,12 @@ func hRange32(h []float32) (hmax, hmin float32) {
 	return hRange32Go(h)
 }
 
-func gradRow32(dst []float32, e []float64, h []float32, inv, sHi, sLo float64) {
+func gradRow32(dst []float32, e []float64, h []float32, inv, hsHi, hsLo float64) {
 	if simdActive {
-		gradRow32SIMD(dst, e, h, inv, sHi, sLo)
+		gradRow32SIMD(dst, e, h, inv, hsHi, hsLo)
 		return
 	}
-	gradRow32Go(dst, e, h, inv, sHi, sLo)
+	gradRow32Go(dst, e, h, inv, hsHi, hsLo)
 }
 
 // firstIndex64 and firstIndex32 find k, the first index of the max.
@@ -101,7 +101,7 @@ func firstIndex32(x []float32, m float32) int {
 }
 
 // scanAcc64 holds the lanes of pass 1.
-type scanAcc64 struct{ mx, mn, nf, shi, slo, hm lanes8 }
+type scanAcc64 struct{ mx, mn, nf, hshi, hslo, hm lanes8 }
 
 func newScanAcc64() scanAcc64 {
 	var a scanAcc64
@@ -145,8 +145,8 @@ func (a *scanAcc64) lane(l int, v, hv float64) {
 	a.mn[l] = vmin(a.mn[l], v)
 	a.nf[l] = vmin(hv, float64(a.nf[l]+float64(v*0)))
 	var e float64
-	a.shi[l], e = twoSum(a.shi[l], hv)
-	a.slo[l] = float64(a.slo[l] + e)
+	a.hshi[l], e = twoSum(a.hshi[l], hv)
+	a.hslo[l] = float64(a.hslo[l] + e)
 	a.hm[l] = vmax(a.hm[l], vmax(hv, float64(0-hv)))
 }
 
@@ -177,25 +177,25 @@ func (a *scanAcc64) reduceFrom(w int) scan64 {
 			a.mn[i] = vmin(a.mn[i], a.mn[i+w])
 			a.nf[i] = float64(a.nf[i] + a.nf[i+w])
 			var e float64
-			a.shi[i], e = twoSum(a.shi[i], a.shi[i+w])
-			a.slo[i] = float64(a.slo[i] + float64(e+a.slo[i+w]))
+			a.hshi[i], e = twoSum(a.hshi[i], a.hshi[i+w])
+			a.hslo[i] = float64(a.hslo[i] + float64(e+a.hslo[i+w]))
 			a.hm[i] = vmax(a.hm[i], a.hm[i+w])
 		}
 	}
-	return scan64{m: a.mx[0], xmin: a.mn[0], nf: a.nf[0], sHi: a.shi[0], sLo: a.slo[0], hmax: a.hm[0]}
+	return scan64{m: a.mx[0], xmin: a.mn[0], nf: a.nf[0], hsHi: a.hshi[0], hsLo: a.hslo[0], hmax: a.hm[0]}
 }
 
 // expRow64Go is pass 2: for every j, d_j = x_j − m exactly as (dh, dl),
 // e_j = exp(d_j) into dst, s = Σ_{j≠k} e_j and P = Σ_j h_j·d_j, both as
 // double words.
-func expRow64Go(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo float64) {
+func expRow64Go(dst, x, h []float64, m float64, k int) (esHi, esLo, pHi, pLo float64) {
 	var a expAcc64
 	a.from(dst, x, h, m, k, 0)
 	return a.reduce()
 }
 
 // expAcc64 holds the lanes of pass 2.
-type expAcc64 struct{ shi, slo, phi, plo lanes8 }
+type expAcc64 struct{ eshi, eslo, phi, plo lanes8 }
 
 // from runs pass 2 over x[j0:]; j0 is a multiple of 8.
 func (a *expAcc64) from(dst, x, h []float64, m float64, k, j0 int) {
@@ -207,8 +207,8 @@ func (a *expAcc64) from(dst, x, h []float64, m float64, k, j0 int) {
 			e, elo = 0, 0
 		}
 		var err float64
-		a.shi[l], err = twoSum(a.shi[l], e)
-		a.slo[l] = float64(a.slo[l] + float64(err+elo))
+		a.eshi[l], err = twoSum(a.eshi[l], e)
+		a.eslo[l] = float64(a.eslo[l] + float64(err+elo))
 		a.phi[l], err = twoSum(a.phi[l], ph)
 		a.plo[l] = float64(a.plo[l] + float64(err+pl))
 	}
@@ -226,38 +226,38 @@ func expTerm64(x, h, m float64) (e, elo, ph, pl float64) {
 }
 
 // reduce combines the lanes as scanAcc64.reduce does.
-func (a *expAcc64) reduce() (sHi, sLo, pHi, pLo float64) { return a.reduceFrom(4) }
+func (a *expAcc64) reduce() (esHi, esLo, pHi, pLo float64) { return a.reduceFrom(4) }
 
-func (a *expAcc64) reduceFrom(w int) (sHi, sLo, pHi, pLo float64) {
+func (a *expAcc64) reduceFrom(w int) (esHi, esLo, pHi, pLo float64) {
 	for ; w >= 1; w /= 2 {
 		for i := 0; i < w; i++ {
 			var e float64
-			a.shi[i], e = twoSum(a.shi[i], a.shi[i+w])
-			a.slo[i] = float64(a.slo[i] + float64(e+a.slo[i+w]))
+			a.eshi[i], e = twoSum(a.eshi[i], a.eshi[i+w])
+			a.eslo[i] = float64(a.eslo[i] + float64(e+a.eslo[i+w]))
 			a.phi[i], e = twoSum(a.phi[i], a.phi[i+w])
 			a.plo[i] = float64(a.plo[i] + float64(e+a.plo[i+w]))
 		}
 	}
-	return a.shi[0], a.slo[0], a.phi[0], a.plo[0]
+	return a.eshi[0], a.eslo[0], a.phi[0], a.plo[0]
 }
 
 // gradRow64Go is pass 3: with e_j in dst, p_j = e_j·inv, q_j = 1 − p_j,
 // t_j = S − h_j and g_j = p_j·t_j − h_j·q_j (one FMA). The caller redoes
 // j = k with the complement q_k = s/(1+s).
-func gradRow64Go(dst, h []float64, inv, sHi, sLo float64) {
-	gradFrom64(dst, h, inv, sHi, sLo, 0)
+func gradRow64Go(dst, h []float64, inv, hsHi, hsLo float64) {
+	gradFrom64(dst, h, inv, hsHi, hsLo, 0)
 }
 
-func gradFrom64(dst, h []float64, inv, sHi, sLo float64, j0 int) {
+func gradFrom64(dst, h []float64, inv, hsHi, hsLo float64, j0 int) {
 	for j := j0; j < len(dst); j++ {
-		dst[j] = gradTerm64(dst[j], h[j], inv, sHi, sLo)
+		dst[j] = gradTerm64(dst[j], h[j], inv, hsHi, hsLo)
 	}
 }
 
-func gradTerm64(e, h, inv, sHi, sLo float64) float64 {
+func gradTerm64(e, h, inv, hsHi, hsLo float64) float64 {
 	p := float64(e * inv)
 	q := float64(1 - p)
-	t := float64(float64(sHi-h) + sLo)
+	t := float64(float64(hsHi-h) + hsLo)
 	hq := float64(h * q)
 	return math.FMA(p, t, -hq)
 }
