@@ -111,23 +111,40 @@ func newScanAcc64() scanAcc64 {
 	return a
 }
 
+// laneChunk is the block of a row the pure-Go passes run lane by lane
+// (a multiple of 8): lane l takes elements l, l+8, … of the block with its
+// accumulators in registers, and the block (a few KB of x, h and dst) stays
+// in L1 across its eight lanes. Each lane sees its elements in the same
+// order as the vector loops, so the results are the same bit for bit.
+const laneChunk = 512
+
+// scanRow64Go is pass 1 in pure Go. The last len(x) mod 8 elements run as
+// one block padded with copies of the first of them and h = 0, as the
+// vector loop does: a padded lane leaves the max, min, nf and S unchanged
+// bitwise (it repeats a value already seen, or adds an exact +0 to an
+// accumulator that is never −0; nf ≤ 0 and min(0, nf) is nf).
 func scanRow64Go(x, h []float64) scan64 {
 	a := newScanAcc64()
-	a.from(x, h, 0)
-	return a.reduce()
-}
-
-// from runs pass 1 over x[j0:], h[j0:] (j0 a multiple of 8). The last
-// len(x) mod 8 elements run as one block padded with copies of the first
-// of them and h = 0, as the vector loop does: a padded lane leaves the max,
-// min, nf and S unchanged bitwise (it repeats a value already seen, or adds
-// an exact +0 to an accumulator that is never −0; nf ≤ 0 and min(0, nf)
-// is nf).
-func (a *scanAcc64) from(x, h []float64, j0 int) {
 	n := len(x)
+	h = h[:n]
 	n8 := n &^ 7
-	for j := j0; j < n8; j++ {
-		a.lane(j&7, x[j], h[j])
+	for c0 := 0; c0 < n8; c0 += laneChunk {
+		xs := x[c0:min(c0+laneChunk, n8)]
+		hs := h[c0:][:len(xs)]
+		for l := 0; l < 8; l++ {
+			mx, mn, nf, shi, slo, hm := a.mx[l], a.mn[l], a.nf[l], a.hshi[l], a.hslo[l], a.hm[l]
+			for j := l; j < len(xs); j += 8 {
+				v, hv := xs[j], hs[j]
+				mx = vmax(mx, v)
+				mn = vmin(mn, v)
+				nf = vmin(hv, float64(nf+float64(v*0)))
+				var e float64
+				shi, e = twoSum(shi, hv)
+				slo = float64(slo + e)
+				hm = vmax(hm, vmax(hv, float64(0-hv)))
+			}
+			a.mx[l], a.mn[l], a.nf[l], a.hshi[l], a.hslo[l], a.hm[l] = mx, mn, nf, shi, slo, hm
+		}
 	}
 	if n8 < n {
 		for l := 0; l < 8; l++ {
@@ -138,6 +155,7 @@ func (a *scanAcc64) from(x, h []float64, j0 int) {
 			a.lane(l, v, hv)
 		}
 	}
+	return a.reduce()
 }
 
 func (a *scanAcc64) lane(l int, v, hv float64) {
@@ -187,43 +205,92 @@ func (a *scanAcc64) reduceFrom(w int) scan64 {
 
 // expRow64Go is pass 2: for every j, d_j = x_j − m exactly as (dh, dl),
 // e_j = exp(d_j) into dst, s = Σ_{j≠k} e_j and P = Σ_j h_j·d_j, both as
-// double words.
+// double words, element j in lane j mod 8 (lane by lane, see laneChunk).
+// The exponential is expCore's body with kx = 0 (expKernel2), written out
+// so that the compiler keeps its constants in registers and makes no call
+// per element; TestGoldenOutputs and TestExpRowMatchesKernel pin it to
+// expKernel2 bit for bit.
 func expRow64Go(dst, x, h []float64, m float64, k int) (esHi, esLo, pHi, pLo float64) {
 	var a expAcc64
-	a.from(dst, x, h, m, k, 0)
+	n := len(x)
+	h = h[:n]
+	dst = dst[:n]
+	for c0 := 0; c0 < n; c0 += laneChunk {
+		xs := x[c0:min(c0+laneChunk, n)]
+		hs := h[c0:][:len(xs)]
+		ds := dst[c0:][:len(xs)]
+		kc := k - c0
+		for l := 0; l < 8; l++ {
+			shi, slo, phi, plo := a.eshi[l], a.eslo[l], a.phi[l], a.plo[l]
+			for j := l; j < len(xs); j += 8 {
+				hv := hs[j]
+				hi, lo := twoSum(xs[j], -m)
+				dh, dl := hi, lo
+				// expCore(hi, lo, 0): the clamps (expLow − 0·ln 2 = expLow).
+				if hi < expLow {
+					hi = expLow
+				}
+				if hi > expHigh {
+					hi = expHigh
+				}
+				if lo < -expLoMax {
+					lo = -expLoMax
+				}
+				if lo > expLoMax {
+					lo = expLoMax
+				}
+				t := math.FMA(hi, log2E, expShifter)
+				kf := float64(t - expShifter)
+				rh := math.FMA(kf, -ln2Hi, hi)
+				r := math.FMA(kf, -ln2Lo, rh)
+				c := float64(math.FMA(kf, -ln2Lo, float64(rh-r)) + lo)
+				r2 := float64(r * r)
+				r4 := float64(r2 * r2)
+				r8 := float64(r4 * r4)
+				a0 := math.FMA(r, ec3, ec2)
+				a1 := math.FMA(r, ec5, ec4)
+				a2 := math.FMA(r, ec7, ec6)
+				a3 := math.FMA(r, ec9, ec8)
+				a4 := math.FMA(r, ec11, ec10)
+				a5 := math.FMA(r, ec13, ec12)
+				b0 := math.FMA(a1, r2, a0)
+				b1 := math.FMA(a3, r2, a2)
+				b2 := math.FMA(a5, r2, a4)
+				q := math.FMA(b2, r8, math.FMA(b1, r4, b0))
+				tail := float64(r2 * q)
+				e0 := float64(1 + float64(r+tail))
+				v := math.FMA(c, e0, tail)
+				s1 := float64(1 + r)
+				e1 := float64(float64(1-s1) + r)
+				w := float64(e1 + v)
+				y := float64(s1 + w)
+				yLo := float64(w - float64(y-s1))
+				// ks = kf + 0 = kf: kf = t − expShifter is never −0.
+				k1f := float64(math.FMA(kf, 0.5, expShifter) - expShifter)
+				k2f := float64(kf - k1f)
+				p1 := math.Float64frombits((math.Float64bits(float64(k1f+expShifter)) + 1023) << 52)
+				p2 := math.Float64frombits((math.Float64bits(float64(k2f+expShifter)) + 1023) << 52)
+				e, elo := float64(float64(y*p1)*p2), float64(float64(yLo*p1)*p2)
+				ds[j] = e
+				if j == kc {
+					e, elo = 0, 0
+				}
+				ph := float64(hv * dh)
+				pl := float64(math.FMA(hv, dh, -ph) + float64(hv*dl))
+				var err float64
+				shi, err = twoSum(shi, e)
+				slo = float64(slo + float64(err+elo))
+				phi, err = twoSum(phi, ph)
+				plo = float64(plo + float64(err+pl))
+			}
+			a.eshi[l], a.eslo[l], a.phi[l], a.plo[l] = shi, slo, phi, plo
+		}
+	}
 	return a.reduce()
 }
 
 // expAcc64 holds the lanes of pass 2.
 type expAcc64 struct{ eshi, eslo, phi, plo lanes8 }
-
-// from runs pass 2 over x[j0:]; j0 is a multiple of 8.
-func (a *expAcc64) from(dst, x, h []float64, m float64, k, j0 int) {
-	for j := j0; j < len(x); j++ {
-		l := j & 7
-		e, elo, ph, pl := expTerm64(x[j], h[j], m)
-		dst[j] = e
-		if j == k {
-			e, elo = 0, 0
-		}
-		var err float64
-		a.eshi[l], err = twoSum(a.eshi[l], e)
-		a.eslo[l] = float64(a.eslo[l] + float64(err+elo))
-		a.phi[l], err = twoSum(a.phi[l], ph)
-		a.plo[l] = float64(a.plo[l] + float64(err+pl))
-	}
-}
-
-// expTerm64 returns e = exp(x − m) (and the low word elo of expKernel2)
-// and h·(x − m) as ph + pl (to 2^-100 relative), with x − m formed exactly
-// by TwoSum.
-func expTerm64(x, h, m float64) (e, elo, ph, pl float64) {
-	dh, dl := twoSum(x, -m)
-	e, elo = expKernel2(dh, dl)
-	ph = float64(h * dh)
-	pl = float64(math.FMA(h, dh, -ph) + float64(h*dl))
-	return
-}
 
 // reduce combines the lanes as scanAcc64.reduce does.
 func (a *expAcc64) reduce() (esHi, esLo, pHi, pLo float64) { return a.reduceFrom(4) }
