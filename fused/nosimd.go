@@ -44,3 +44,10 @@ func gradRow32SIMD(dst []float32, e []float64, h []float32, inv, hsHi, hsLo floa
 func firstIndex64SIMD(x []float64, m float64) int { return firstIndex(x, m) }
 
 func firstIndex32SIMD(x []float32, m float32) int { return firstIndex(x, m) }
+
+// maxTileC is 0 without the vector loops: LossRows runs row by row.
+const maxTileC = 0
+
+type tileBuf struct{}
+
+func tile64SIMD(tb *tileBuf, loss, dst, x, h []float64, c int) uint8 { return 0 }
