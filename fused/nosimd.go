@@ -51,3 +51,5 @@ const maxTileC = 0
 type tileBuf struct{}
 
 func tile64SIMD(tb *tileBuf, loss, dst, x, h []float64, c int) uint8 { return 0 }
+
+func tile32SIMD(tb *tileBuf, loss, dst, x, h []float32, c int) uint8 { return 0 }

@@ -22,7 +22,7 @@ func TestLossRowsMatchesLoss(t *testing.T) {
 			x := make([]float64, n*c)
 			h := make([]float64, n*c)
 			for i := 0; i < n; i++ {
-				kind := r.IntN(12)
+				kind := r.IntN(13)
 				for j := 0; j < c; j++ {
 					x[i*c+j] = 16*r.Float64() - 8
 					h[i*c+j] = r.Float64()
@@ -45,10 +45,21 @@ func TestLossRowsMatchesLoss(t *testing.T) {
 						h[i*c+j] = 0
 					case 7:
 						x[i*c+j] += 1e300 // huge logits
+					case 9:
+						h[i*c+j] *= 3e37 // float32: loss beyond float32's range
+						x[i*c+j] *= 1e3
+					case 10:
+						h[i*c+j] *= 1e36 // float32: a loss near 1e37
 					}
 				}
 				if kind == 8 {
 					x[i*c+r.IntN(c)] = math.NaN()
+				}
+				if kind == 11 {
+					// float32: loss ≈ 2.5e38 ∈ [2^127, 2^128), where the
+					// float32 fast path hands over to the exact path.
+					j := i*c + r.IntN(c)
+					x[j], h[j] = -1e4-x[j], 2.5e34
 				}
 			}
 			t.Run(fmt.Sprintf("C=%d/N=%d", c, n), func(t *testing.T) {

@@ -18,7 +18,7 @@ type tileBuf struct {
 	xt, ht, gt               [maxTileC][8]float64
 	mx, mn, nf, shi, slo, hm [8]f64x8
 	eshi, eslo, phi, plo     [8]f64x8
-	isK                      [maxTileC]uint8
+	isK, isJ                 [maxTileC]uint8
 }
 
 // tile64SIMD computes Loss on 8 float64 rows of c ≤ maxTileC classes at
@@ -283,4 +283,117 @@ func log1pDDV(sHi, sLo f64x8) (hi, lo f64x8) {
 
 	small := sHi.Less(bc(0x1p-4))
 	return hiA.Merge(hiB, small), loA.Merge(loB, small)
+}
+
+// tile32SIMD is tile64SIMD for float32 rows: the float32 fast path of
+// fast32 (computed in float64, see row32.go) on 8 rows at once, for the
+// rows with finite logits and h ≥ 0 (route32's common case) whose loss is
+// not nearOverflow32; it returns their bits and leaves the others to Loss.
+// log1p(s) is math.Log1p per row, as in fast32.
+func tile32SIMD(tb *tileBuf, loss, dst, x, h []float32, c int) uint8 {
+	xt, ht, gt := &tb.xt, &tb.ht, &tb.gt
+	x, h, dst = x[:8*c], h[:8*c], dst[:8*c]
+	for r := 0; r < 8; r++ {
+		xr, hr := x[r*c:][:c], h[r*c:][:c]
+		for j := range xr {
+			xt[j][r], ht[j][r] = float64(xr[j]), float64(hr[j])
+		}
+	}
+	zero, one := bc(0), bc(1)
+	// m = max x and hmax = max h (exact in any order; a zero as +0), and
+	// the rows route32 does not send to the fast path: a non-finite
+	// logit, a negative or NaN h_j.
+	m, hmax := bc(math.Inf(-1)), bc(math.Inf(-1))
+	var bad uint8
+	for j := 0; j < c; j++ {
+		v, hv := archsimd.LoadFloat64x8(&xt[j]), archsimd.LoadFloat64x8(&ht[j])
+		m = m.Max(v)
+		hmax = hmax.Max(hv)
+		bad |= v.Sub(v).NotEqual(zero).ToBits() | hv.Less(zero).ToBits() | hv.NotEqual(hv).ToBits()
+	}
+	m = zero.Merge(m, m.Equal(zero))
+	hmax = zero.Merge(hmax, hmax.Equal(zero))
+	ok := ^bad
+	if ok == 0 {
+		return 0
+	}
+	// k and jmax: the first indices of m and hmax, per row.
+	isK, isJ := &tb.isK, &tb.isJ
+	var foundK, foundJ uint8
+	for j := 0; j < c; j++ {
+		eq := archsimd.LoadFloat64x8(&xt[j]).Equal(m).ToBits() &^ foundK
+		isK[j], foundK = eq, foundK|eq
+		eq = archsimd.LoadFloat64x8(&ht[j]).Equal(hmax).ToBits() &^ foundJ
+		isJ[j], foundJ = eq, foundJ|eq
+	}
+	// Pass 2 (expRow32): e_j into gt; s, P and R = Σ_{j≠jmax} h_j.
+	es, ps, rs := &tb.shi, &tb.phi, &tb.slo
+	for l := 0; l < 8; l++ {
+		as, ap, ar := zero, zero, zero
+		for j := l; j < c; j += 8 {
+			v, hv := archsimd.LoadFloat64x8(&xt[j]), archsimd.LoadFloat64x8(&ht[j])
+			d := v.Sub(m)
+			ex := expVec32(d)
+			ex.Store(&gt[j])
+			if isK[j] != 0 {
+				ex = ex.Masked(archsimd.Mask64x8FromBits(^isK[j]))
+			}
+			as = as.Add(ex)
+			ap = hv.MulAdd(d, ap)
+			if isJ[j] != 0 {
+				hv = hv.Masked(archsimd.Mask64x8FromBits(^isJ[j]))
+			}
+			ar = ar.Add(hv)
+		}
+		es[l], ps[l], rs[l] = as, ap, ar
+	}
+	for w := 4; w >= 1; w /= 2 {
+		for i := 0; i < w; i++ {
+			es[i] = es[i].Add(es[i+w])
+			ps[i] = ps[i].Add(ps[i+w])
+			rs[i] = rs[i].Add(rs[i+w])
+		}
+	}
+	s, p := es[0], ps[0]
+	hsHi, hsLo := twoSumV(hmax, rs[0])
+	inv := one.Div(one.Add(s))
+	var sv, lgv [8]float64
+	s.Store(&sv)
+	for r := range sv {
+		lgv[r] = math.Log1p(sv[r])
+	}
+	lg := archsimd.LoadFloat64x8(&lgv)
+	// The loss in float64; rows near float32's overflow threshold go to Loss.
+	lv := hsHi.Add(hsLo).Mul(lg).Sub(p)
+	neg := bc(-1)
+	ok &^= lv.Max(lv.Mul(neg)).GreaterEqual(bc(0x1p127)).ToBits() | lv.NotEqual(lv).ToBits()
+	if ok == 0 {
+		return 0
+	}
+	// Pass 3 (gradRow32) and g_k.
+	qk := s.Mul(inv)
+	for j := 0; j < c; j++ {
+		e, hv := archsimd.LoadFloat64x8(&gt[j]), archsimd.LoadFloat64x8(&ht[j])
+		pj := e.Mul(inv)
+		t := hsHi.Sub(hv).Add(hsLo)
+		g := pj.MulAdd(t, hv.Mul(pj.Sub(one)))
+		if isK[j] != 0 {
+			gk := inv.MulAdd(t, hv.Mul(qk).Mul(neg))
+			g = gk.Merge(g, archsimd.Mask64x8FromBits(isK[j]))
+		}
+		g.Store(&gt[j])
+	}
+	var ls [8]float64
+	lv.Store(&ls)
+	for r := 0; r < 8; r++ {
+		if ok&(1<<r) == 0 {
+			continue
+		}
+		loss[r] = float32(ls[r])
+		dr := dst[r*c:][:c]
+		for j := range dr {
+			dr[j] = float32(gt[j][r])
+		}
+	}
+	return ok
 }
