@@ -129,9 +129,11 @@ func narrow(v []float64) []float32 {
 	return out
 }
 
-// BenchmarkRowOverhead times Loss on single rows of small C: the per-row
-// fixed cost (lane reductions, log1p, 1/(1+s), the scalar tail of C mod 8
-// elements) that bounds the (4096, 10) shape.
+// BenchmarkRowOverhead times the per-row fixed cost at small C (lane
+// reductions, log1p, 1/(1+s), the scalar tail of C mod 8 elements) that
+// bounds the (4096, 10) shape: "float64/C=…" is one Loss call per op,
+// "rows/float64/C=…" 64 rows through LossRows per op (tiled with
+// GOEXPERIMENT=simd); both report CPU ns per row (cpu-ns/row).
 func BenchmarkRowOverhead(b *testing.B) {
 	for _, c := range []int{1, 2, 8, 10, 16, 64} {
 		x, h := benchData(1, c)
@@ -141,7 +143,7 @@ func BenchmarkRowOverhead(b *testing.B) {
 			for b.Loop() {
 				fused.Loss(g, x, h)
 			}
-			reportPerElem(b, cpu, 1)
+			reportPerRow(b, cpu, 1)
 		})
 		x32, h32 := narrow(x), narrow(h)
 		b.Run(fmt.Sprintf("float32/C=%d", c), func(b *testing.B) {
@@ -150,9 +152,37 @@ func BenchmarkRowOverhead(b *testing.B) {
 			for b.Loop() {
 				fused.Loss(g, x32, h32)
 			}
-			reportPerElem(b, cpu, 1)
+			reportPerRow(b, cpu, 1)
 		})
 	}
+	const n = 64
+	for _, c := range []int{1, 2, 8, 10, 16, 64} {
+		x, h := benchData(n, c)
+		b.Run(fmt.Sprintf("rows/float64/C=%d", c), func(b *testing.B) {
+			g, l := make([]float64, n*c), make([]float64, n)
+			cpu := cpuTime()
+			for b.Loop() {
+				fused.LossRows(l, g, x, h, c)
+			}
+			reportPerRow(b, cpu, n)
+		})
+		x32, h32 := narrow(x), narrow(h)
+		b.Run(fmt.Sprintf("rows/float32/C=%d", c), func(b *testing.B) {
+			g, l := make([]float32, n*c), make([]float32, n)
+			cpu := cpuTime()
+			for b.Loop() {
+				fused.LossRows(l, g, x32, h32, c)
+			}
+			reportPerRow(b, cpu, n)
+		})
+	}
+}
+
+// reportPerRow reports the CPU time per row of a benchmark of rows rows per
+// op whose CPU time at its start was cpu0.
+func reportPerRow(b *testing.B, cpu0 time.Duration, rows int) {
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(rows), "cpu-ns/row")
 }
 
 // BenchmarkExactPath times rows that take the exact path (exact.go), next
