@@ -1,0 +1,53 @@
+//go:build amd64
+
+package fused
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestExpRow32AsmMatchesGo checks the assembly pass 2 of the float32 path
+// (row32_amd64.s) against the Go lanes of expRow32Go bit for bit (e_j, s,
+// P, R), for C = 1…80, the max and the largest h at every position, and
+// logits down to the clamp at −700.
+func TestExpRow32AsmMatchesGo(t *testing.T) {
+	if !hasAVX2FMA() {
+		t.Skip("no AVX2+FMA")
+	}
+	defer func(v bool) { asm32 = v }(asm32)
+	r := rand.New(rand.NewPCG(5, 6))
+	for c := 1; c <= 80; c++ {
+		for rep := 0; rep < 6; rep++ {
+			x := make([]float32, c)
+			h := make([]float32, c)
+			scale := []float64{1, 16, 300, 1e4}[rep%4]
+			for j := range x {
+				x[j] = float32(scale * (2*r.Float64() - 1))
+				h[j] = float32(r.Float64())
+			}
+			k, jmax := r.IntN(c), r.IntN(c)
+			if rep == 5 {
+				k, jmax = -1, -1 // no max lane masked (signed rows pass jmax = −1)
+			}
+			m := x[0]
+			for _, v := range x {
+				m = float32(math.Max(float64(m), float64(v)))
+			}
+			eA, eG := make([]float64, c), make([]float64, c)
+			asm32 = true
+			pa := expRow32Go(eA, x, h, m, k, jmax)
+			asm32 = false
+			pg := expRow32Go(eG, x, h, m, k, jmax)
+			if pa != pg {
+				t.Fatalf("C=%d k=%d jmax=%d: asm (s, P, R) = %v, Go %v", c, k, jmax, pa, pg)
+			}
+			for j := range eA {
+				if math.Float64bits(eA[j]) != math.Float64bits(eG[j]) {
+					t.Fatalf("C=%d: e_%d asm %v, Go %v (x=%v m=%v)", c, j, eA[j], eG[j], x[j], m)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package fused
+
+var asm32 = false
+
+func expBlocks32(e []float64, x, h []float32, m float32, k, jmax int, a *expAcc32) int { return 0 }
