@@ -215,7 +215,10 @@ func expRow64Go(dst, x, h []float64, m float64, k int) (esHi, esLo, pHi, pLo flo
 	n := len(x)
 	h = h[:n]
 	dst = dst[:n]
-	for c0 := 0; c0 < n; c0 += laneChunk {
+	// The whole blocks of 8 in assembly where the CPU allows
+	// (row32_amd64.go), the rest here.
+	j0 := expBlocks64(dst, x, h, m, k, &a)
+	for c0 := j0; c0 < n; c0 += laneChunk {
 		xs := x[c0:min(c0+laneChunk, n)]
 		hs := h[c0:][:len(xs)]
 		ds := dst[c0:][:len(xs)]

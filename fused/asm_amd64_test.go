@@ -51,3 +51,47 @@ func TestExpRow32AsmMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestExpRow64AsmMatchesGo checks the assembly pass 2 of the float64 path
+// (row64_amd64.s) against the Go lanes of expRow64Go bit for bit (e_j and
+// the double words s and P), for C = 1…80, the max at every position, and
+// differences x_j − m from 2^-30 to beyond the clamps of expCore.
+func TestExpRow64AsmMatchesGo(t *testing.T) {
+	if !hasAVX2FMA() {
+		t.Skip("no AVX2+FMA")
+	}
+	defer func(v bool) { asm64 = v }(asm64)
+	r := rand.New(rand.NewPCG(7, 8))
+	for c := 1; c <= 80; c++ {
+		for rep := 0; rep < 8; rep++ {
+			x := make([]float64, c)
+			h := make([]float64, c)
+			scale := []float64{0x1p-30, 1, 16, 300, 800, 1e4, 1e300, 1}[rep]
+			for j := range x {
+				x[j] = scale * (2*r.Float64() - 1)
+				h[j] = r.Float64()
+				if rep == 7 {
+					h[j] -= 0.5
+				}
+			}
+			k := r.IntN(c)
+			m := x[k]
+			for _, v := range x {
+				m = math.Max(m, v)
+			}
+			dA, dG := make([]float64, c), make([]float64, c)
+			asm64 = true
+			a1, a2, a3, a4 := expRow64Go(dA, x, h, m, k)
+			asm64 = false
+			g1, g2, g3, g4 := expRow64Go(dG, x, h, m, k)
+			if [4]float64{a1, a2, a3, a4} != [4]float64{g1, g2, g3, g4} {
+				t.Fatalf("C=%d scale=%g: asm (s, P) = %v %v %v %v, Go %v %v %v %v", c, scale, a1, a2, a3, a4, g1, g2, g3, g4)
+			}
+			for j := range dA {
+				if math.Float64bits(dA[j]) != math.Float64bits(dG[j]) {
+					t.Fatalf("C=%d: e_%d asm %v, Go %v (x=%v m=%v)", c, j, dA[j], dG[j], x[j], m)
+				}
+			}
+		}
+	}
+}

@@ -57,3 +57,26 @@ func expBlocks32(e []float64, x, h []float32, m float32, k, jmax int, a *expAcc3
 	expBlocks32AVX2(&e[0], &x[0], &h[0], n8/8, float64(m), k, jmax, a)
 	return n8
 }
+
+// expBlocks64AVX2 runs pass 2 of the float64 path (expRow64Go's lanes,
+// expCore's body with kx = 0) over nblk blocks of 8 elements of dst, x and
+// h, adding to the lanes of acc; negm = −m, and lane k (from the first
+// element) is left out of s. See row64_amd64.s.
+//
+//go:noescape
+func expBlocks64AVX2(dst, x, h *float64, nblk int, negm float64, k int, acc *expAcc64)
+
+// asm64 selects the assembly pass 2 of the float64 path (tests switch it).
+var asm64 = hasAVX2FMA()
+
+// expBlocks64 runs the assembly over the whole blocks of 8 elements of the
+// row when it is selected and returns how many elements it took.
+func expBlocks64(dst, x, h []float64, m float64, k int, a *expAcc64) int {
+	n8 := len(x) &^ 7
+	if !asm64 || n8 == 0 {
+		return 0
+	}
+	_, _ = dst[n8-1], h[n8-1]
+	expBlocks64AVX2(&dst[0], &x[0], &h[0], n8/8, -m, k, a)
+	return n8
+}
