@@ -181,14 +181,7 @@ type expAcc32 struct{ es, p, r lanes8 }
 
 // reduce combines the lanes as a tree (see scanAcc64.reduce).
 func (a *expAcc32) reduce() pass32 {
-	for w := 4; w >= 1; w /= 2 {
-		for i := 0; i < w; i++ {
-			a.es[i] = float64(a.es[i] + a.es[i+w])
-			a.p[i] = float64(a.p[i] + a.p[i+w])
-			a.r[i] = float64(a.r[i] + a.r[i+w])
-		}
-	}
-	return pass32{es: a.es[0], p: a.p[0], r: a.r[0]}
+	return pass32{es: sumTree8(&a.es), p: sumTree8(&a.p), r: sumTree8(&a.r)}
 }
 
 // gradRow32Go is pass 3 of the float32 path (see gradTerm64), rounding each

@@ -147,25 +147,24 @@ func scanRow64Go(x, h []float64) scan64 {
 		}
 	}
 	if n8 < n {
+		xt, ht := x[n8:], h[n8:n]
 		for l := 0; l < 8; l++ {
-			v, hv := x[n8], 0.0
-			if n8+l < n {
-				v, hv = x[n8+l], h[n8+l]
+			v, hv := xt[0], 0.0
+			if l < len(xt) {
+				v, hv = xt[l], ht[l]
 			}
-			a.lane(l, v, hv)
+			mx, mn, nf, shi, slo, hm := a.mx[l], a.mn[l], a.nf[l], a.hshi[l], a.hslo[l], a.hm[l]
+			mx = vmax(mx, v)
+			mn = vmin(mn, v)
+			nf = vmin(hv, float64(nf+float64(v*0)))
+			var e float64
+			shi, e = twoSum(shi, hv)
+			slo = float64(slo + e)
+			hm = vmax(hm, vmax(hv, float64(0-hv)))
+			a.mx[l], a.mn[l], a.nf[l], a.hshi[l], a.hslo[l], a.hm[l] = mx, mn, nf, shi, slo, hm
 		}
 	}
 	return a.reduce()
-}
-
-func (a *scanAcc64) lane(l int, v, hv float64) {
-	a.mx[l] = vmax(a.mx[l], v)
-	a.mn[l] = vmin(a.mn[l], v)
-	a.nf[l] = vmin(hv, float64(a.nf[l]+float64(v*0)))
-	var e float64
-	a.hshi[l], e = twoSum(a.hshi[l], hv)
-	a.hslo[l] = float64(a.hslo[l] + e)
-	a.hm[l] = vmax(a.hm[l], vmax(hv, float64(0-hv)))
 }
 
 // vmax and vmin are VMAXPD/VMINPD: (a > b) ? a : b, the second operand when
@@ -185,22 +184,46 @@ func vmin(a, b float64) float64 {
 }
 
 // reduce combines the lanes as a tree, lane i with lane i+w for w = 4, 2,
-// 1 (the vector loops do the w = 4 level in registers, then call reduceFrom(2)).
-func (a *scanAcc64) reduce() scan64 { return a.reduceFrom(4) }
+// 1 (the vector loops do the same tree in registers), written out so that
+// every index is a constant.
+func (a *scanAcc64) reduce() scan64 {
+	hsHi, hsLo := ddTree8(&a.hshi, &a.hslo)
+	return scan64{m: maxTree8(&a.mx), xmin: minTree8(&a.mn), nf: sumTree8(&a.nf), hsHi: hsHi, hsLo: hsLo, hmax: maxTree8(&a.hm)}
+}
 
-func (a *scanAcc64) reduceFrom(w int) scan64 {
-	for ; w >= 1; w /= 2 {
-		for i := 0; i < w; i++ {
-			a.mx[i] = vmax(a.mx[i], a.mx[i+w])
-			a.mn[i] = vmin(a.mn[i], a.mn[i+w])
-			a.nf[i] = float64(a.nf[i] + a.nf[i+w])
-			var e float64
-			a.hshi[i], e = twoSum(a.hshi[i], a.hshi[i+w])
-			a.hslo[i] = float64(a.hslo[i] + float64(e+a.hslo[i+w]))
-			a.hm[i] = vmax(a.hm[i], a.hm[i+w])
-		}
-	}
-	return scan64{m: a.mx[0], xmin: a.mn[0], nf: a.nf[0], hsHi: a.hshi[0], hsLo: a.hslo[0], hmax: a.hm[0]}
+// maxTree8, minTree8, sumTree8 and ddTree8 reduce eight lanes by the tree
+// lane i with lane i+w, w = 4, 2, 1.
+func maxTree8(v *lanes8) float64 {
+	a0, a1, a2, a3 := vmax(v[0], v[4]), vmax(v[1], v[5]), vmax(v[2], v[6]), vmax(v[3], v[7])
+	return vmax(vmax(a0, a2), vmax(a1, a3))
+}
+
+func minTree8(v *lanes8) float64 {
+	a0, a1, a2, a3 := vmin(v[0], v[4]), vmin(v[1], v[5]), vmin(v[2], v[6]), vmin(v[3], v[7])
+	return vmin(vmin(a0, a2), vmin(a1, a3))
+}
+
+func sumTree8(v *lanes8) float64 {
+	a0, a1 := float64(v[0]+v[4]), float64(v[1]+v[5])
+	a2, a3 := float64(v[2]+v[6]), float64(v[3]+v[7])
+	return float64(float64(a0+a2) + float64(a1+a3))
+}
+
+// ddTree8 sums double words: at each node (hi_i, lo_i) + (hi_j, lo_j) is
+// s, e = TwoSum(hi_i, hi_j), lo = lo_i + (e + lo_j).
+func ddTree8(hi, lo *lanes8) (float64, float64) {
+	h0, l0 := ddAdd(hi[0], lo[0], hi[4], lo[4])
+	h1, l1 := ddAdd(hi[1], lo[1], hi[5], lo[5])
+	h2, l2 := ddAdd(hi[2], lo[2], hi[6], lo[6])
+	h3, l3 := ddAdd(hi[3], lo[3], hi[7], lo[7])
+	h0, l0 = ddAdd(h0, l0, h2, l2)
+	h1, l1 = ddAdd(h1, l1, h3, l3)
+	return ddAdd(h0, l0, h1, l1)
+}
+
+func ddAdd(ah, al, bh, bl float64) (float64, float64) {
+	s, e := twoSum(ah, bh)
+	return s, float64(al + float64(e+bl))
 }
 
 // expRow64Go is pass 2: for every j, d_j = x_j − m exactly as (dh, dl),
@@ -296,19 +319,10 @@ func expRow64Go(dst, x, h []float64, m float64, k int) (esHi, esLo, pHi, pLo flo
 type expAcc64 struct{ eshi, eslo, phi, plo lanes8 }
 
 // reduce combines the lanes as scanAcc64.reduce does.
-func (a *expAcc64) reduce() (esHi, esLo, pHi, pLo float64) { return a.reduceFrom(4) }
-
-func (a *expAcc64) reduceFrom(w int) (esHi, esLo, pHi, pLo float64) {
-	for ; w >= 1; w /= 2 {
-		for i := 0; i < w; i++ {
-			var e float64
-			a.eshi[i], e = twoSum(a.eshi[i], a.eshi[i+w])
-			a.eslo[i] = float64(a.eslo[i] + float64(e+a.eslo[i+w]))
-			a.phi[i], e = twoSum(a.phi[i], a.phi[i+w])
-			a.plo[i] = float64(a.plo[i] + float64(e+a.plo[i+w]))
-		}
-	}
-	return a.eshi[0], a.eslo[0], a.phi[0], a.plo[0]
+func (a *expAcc64) reduce() (esHi, esLo, pHi, pLo float64) {
+	esHi, esLo = ddTree8(&a.eshi, &a.eslo)
+	pHi, pLo = ddTree8(&a.phi, &a.plo)
+	return
 }
 
 // gradRow64Go is pass 3: with e_j in dst, p_j = e_j·inv, q_j = 1 − p_j,

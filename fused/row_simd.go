@@ -136,7 +136,7 @@ func twoSum4(a, b f64x4) (s, e f64x4) {
 	return
 }
 
-// The lane tree of reduceFrom(4) (lane i with lane i+w, w = 4, 2, 1) in
+// The lane tree of maxTree8 etc. (lane i with lane i+w, w = 4, 2, 1) in
 // registers: w = 4 on halves of the 8-lane vector, w = 2 on halves of the
 // 4-lane one, w = 1 on the two elements.
 
@@ -158,7 +158,7 @@ func sumTree(v f64x8) float64 {
 	return float64(v2.GetElem(0) + v2.GetElem(1))
 }
 
-// ddTree reduces a double word (hi, lo) as expAcc64.reduceFrom does.
+// ddTree reduces a double word (hi, lo) as ddTree8 does.
 func ddTree(hi, lo f64x8) (float64, float64) {
 	h4, e4 := twoSum4(hi.GetLo(), hi.GetHi())
 	l4 := lo.GetLo().Add(e4.Add(lo.GetHi()))
