@@ -80,3 +80,22 @@ func expBlocks64(dst, x, h []float64, m float64, k int, a *expAcc64) int {
 	expBlocks64AVX2(&dst[0], &x[0], &h[0], n8/8, -m, k, a)
 	return n8
 }
+
+// scanBlocks64AVX2 runs pass 1 of the float64 path (scanRow64Go's lanes)
+// over nblk blocks of 8 elements of x and h, updating the lanes of acc. See
+// row64_amd64.s.
+//
+//go:noescape
+func scanBlocks64AVX2(x, h *float64, nblk int, acc *scanAcc64)
+
+// scanBlocks64 runs the assembly over the whole blocks of 8 elements of
+// the row when asm64 is selected and returns how many elements it took.
+func scanBlocks64(x, h []float64, a *scanAcc64) int {
+	n8 := len(x) &^ 7
+	if !asm64 || n8 == 0 {
+		return 0
+	}
+	_ = h[n8-1]
+	scanBlocks64AVX2(&x[0], &h[0], n8/8, a)
+	return n8
+}

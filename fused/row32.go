@@ -126,7 +126,7 @@ func expRow32Go(e []float64, x, h []float32, m float32, k, jmax int) (r pass32) 
 	h = h[:n]
 	e = e[:n]
 	// The whole blocks of 8 in assembly where the CPU allows
-	// (row32_amd64.go), the rest here.
+	// (asm_amd64.go), the rest here.
 	j0 := expBlocks32(e, x, h, m, k, jmax, &a)
 	for c0 := j0; c0 < n; c0 += laneChunk {
 		xs := x[c0:min(c0+laneChunk, n)]

@@ -128,7 +128,9 @@ func scanRow64Go(x, h []float64) scan64 {
 	n := len(x)
 	h = h[:n]
 	n8 := n &^ 7
-	for c0 := 0; c0 < n8; c0 += laneChunk {
+	// The whole blocks of 8 in assembly where the CPU allows
+	// (asm_amd64.go), the rest here.
+	for c0 := scanBlocks64(x, h, &a); c0 < n8; c0 += laneChunk {
 		xs := x[c0:min(c0+laneChunk, n8)]
 		hs := h[c0:][:len(xs)]
 		for l := 0; l < 8; l++ {
@@ -239,7 +241,7 @@ func expRow64Go(dst, x, h []float64, m float64, k int) (esHi, esLo, pHi, pLo flo
 	h = h[:n]
 	dst = dst[:n]
 	// The whole blocks of 8 in assembly where the CPU allows
-	// (row32_amd64.go), the rest here.
+	// (asm_amd64.go), the rest here.
 	j0 := expBlocks64(dst, x, h, m, k, &a)
 	for c0 := j0; c0 < n; c0 += laneChunk {
 		xs := x[c0:min(c0+laneChunk, n)]

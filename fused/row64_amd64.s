@@ -324,3 +324,73 @@ loop64:
 done64:
 	VZEROUPPER
 	RET
+
+// SCANHALF runs one half (four lanes) of a block of 8 of scanRow64Go's
+// lane loop (pass 1): MX = vmax(MX, v), MN = vmin(MN, v),
+// NF = vmin(h, NF + v·0), (SHI, SLO) += h by TwoSum, HM = vmax(HM,
+// vmax(h, 0 − h)). Y12–Y15 scratch; operand order as for HALF64.
+#define SCANHALF(xoff, MX, MN, NF, SHI, SLO, HM) \
+	VMAXPD xoff(SI), MX, MX; \
+	VMINPD xoff(SI), MN, MN; \
+	VMOVUPD xoff(DX), Y12; \
+	VXORPD Y13, Y13, Y13; \
+	VMULPD xoff(SI), Y13, Y14; \
+	VADDPD Y14, NF, Y14; \
+	VMINPD Y14, Y12, NF; \
+	VADDPD Y12, SHI, Y14; \
+	VSUBPD SHI, Y14, Y15; \
+	VSUBPD Y15, Y14, Y13; \
+	VSUBPD Y13, SHI, Y13; \
+	VSUBPD Y15, Y12, Y15; \
+	VADDPD Y15, Y13, Y13; \
+	VMOVUPD Y14, SHI; \
+	VADDPD Y13, SLO, SLO; \
+	VXORPD Y13, Y13, Y13; \
+	VSUBPD Y12, Y13, Y13; \
+	VMAXPD Y13, Y12, Y13; \
+	VMAXPD Y13, HM, HM
+
+// func scanBlocks64AVX2(x, h *float64, nblk int, acc *scanAcc64)
+TEXT ·scanBlocks64AVX2(SB), NOSPLIT, $0-32
+	MOVQ x+0(FP), SI
+	MOVQ h+8(FP), DX
+	MOVQ nblk+16(FP), CX
+	MOVQ acc+24(FP), AX
+	VMOVUPD 0(AX), Y0
+	VMOVUPD 64(AX), Y1
+	VMOVUPD 128(AX), Y2
+	VMOVUPD 192(AX), Y3
+	VMOVUPD 256(AX), Y4
+	VMOVUPD 320(AX), Y5
+	VMOVUPD 32(AX), Y6
+	VMOVUPD 96(AX), Y7
+	VMOVUPD 160(AX), Y8
+	VMOVUPD 224(AX), Y9
+	VMOVUPD 288(AX), Y10
+	VMOVUPD 352(AX), Y11
+
+scanloop:
+	TESTQ CX, CX
+	JEQ scandone
+	SCANHALF(0, Y0, Y1, Y2, Y3, Y4, Y5)
+	SCANHALF(32, Y6, Y7, Y8, Y9, Y10, Y11)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	DECQ CX
+	JMP scanloop
+
+scandone:
+	VMOVUPD Y0, 0(AX)
+	VMOVUPD Y1, 64(AX)
+	VMOVUPD Y2, 128(AX)
+	VMOVUPD Y3, 192(AX)
+	VMOVUPD Y4, 256(AX)
+	VMOVUPD Y5, 320(AX)
+	VMOVUPD Y6, 32(AX)
+	VMOVUPD Y7, 96(AX)
+	VMOVUPD Y8, 160(AX)
+	VMOVUPD Y9, 224(AX)
+	VMOVUPD Y10, 288(AX)
+	VMOVUPD Y11, 352(AX)
+	VZEROUPPER
+	RET
