@@ -10,7 +10,7 @@
 // lengths are programmer errors and panic with messages prefixed "fused: ".
 // Loss, LossRows and BatchLoss are safe for concurrent use; their only
 // allocations are pooled scratch buffers (float32 rows of more than 32
-// classes, strided batches, LossRows' tiles), reused from call to call,
+// classes, strided or tiled batches, LossRows' tiles), reused from call to call,
 // except on the rare rows that take the exact path (see Loss), which
 // allocate their big.Float sums.
 //
