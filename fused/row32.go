@@ -191,7 +191,9 @@ func gradRow32Go(dst []float32, e []float64, h []float32, inv, hsHi, hsLo float6
 }
 
 func gradFrom32(dst []float32, e []float64, h []float32, inv, hsHi, hsLo float64, j0 int) {
-	for j := j0; j < len(dst); j++ {
-		dst[j] = float32(gradTerm64(e[j], float64(h[j]), inv, hsHi, hsLo))
+	d := dst[j0:]
+	ee, hh := e[j0:][:len(d)], h[j0:][:len(d)]
+	for j := range d {
+		d[j] = float32(gradTerm64(ee[j], float64(hh[j]), inv, hsHi, hsLo))
 	}
 }

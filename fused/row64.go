@@ -343,8 +343,10 @@ func gradRow64Go(dst, h []float64, inv, hsHi, hsLo float64) {
 }
 
 func gradFrom64(dst, h []float64, inv, hsHi, hsLo float64, j0 int) {
-	for j := j0; j < len(dst); j++ {
-		dst[j] = gradTerm64(dst[j], h[j], inv, hsHi, hsLo)
+	d := dst[j0:]
+	hh := h[j0:][:len(d)]
+	for j, e := range d {
+		d[j] = gradTerm64(e, hh[j], inv, hsHi, hsLo)
 	}
 }
 
