@@ -98,14 +98,15 @@ fuzz:
 props-full:
 	$(GO) test ./props -count=1 -props.tests=5000 -props.maxc=100000
 
-## bench: fused forward+backward at the issue's shapes, benchstat-friendly (pure Go and SIMD)
+## bench: fused forward+backward (LossRows) and the per-row fixed cost (RowOverhead), benchstat-friendly (pure Go and SIMD)
 bench:
-	$(GO) test ./fused -run '^$$' -bench FwdBwd -count 6
-	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -bench FwdBwd -count 6
+	$(GO) test ./fused -run '^$$' -bench 'FwdBwd|RowOverhead' -count 6
+	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -bench 'FwdBwd|RowOverhead' -count 6
 
-## bench-peers: fused against real PyTorch (Debian python3-torch, installed if missing), same run, ratios
+## bench-peers: fused (SIMD and pure-Go builds) against real PyTorch (Debian python3-torch, installed if missing), same run, ratios;
+## BENCH_PEERS_ARGS=--pure-go times the pure-Go build only (no AVX-512F needed)
 bench-peers:
-	$(PYTHON) scripts/bench_peers.py
+	$(PYTHON) scripts/bench_peers.py $(BENCH_PEERS_ARGS)
 
 ## hmat-xcheck-deps: Debian's protoc and python3-protobuf/numpy for the hmat cross-check (installed if missing)
 hmat-xcheck-deps:

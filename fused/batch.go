@@ -32,7 +32,8 @@ type BatchOptions struct {
 //
 // in T arithmetic: the result equals impls.RunBatch over Loss bit for bit.
 // Positions with an inner stride of 1 are computed in place, without
-// gathering.
+// gathering (with GOEXPERIMENT=simd and c ≤ 32, through LossRows' tiles,
+// the rows of H gathered).
 //
 // Special cases are:
 //
@@ -81,6 +82,38 @@ func BatchLoss[T float32 | float64](dst, logits []T, labels []int, H []T, outer,
 	scale := T(opt.LossWeight) / n
 
 	var sum T
+	if inner == 1 && simdActive && c <= maxTileC && outer >= 8 {
+		// Small C with the vector tiles: the rows of H gathered into an
+		// outer×c matrix (zeros for ignored positions, whose results are
+		// discarded) and run through LossRows, which equals Loss row by
+		// row; the sum and the scaling are those of the loop below.
+		hb := getBuf[T](outer*c + outer)
+		hr, lr := hb[:outer*c], hb[outer*c:]
+		for o, l := range labels {
+			row := hr[o*c : (o+1)*c]
+			if opt.HasIgnoreLabel && l == opt.IgnoreLabel {
+				clear(row)
+				continue
+			}
+			copy(row, H[l*c:(l+1)*c])
+		}
+		LossRows(lr, dst, logits, hr, c)
+		for o, l := range labels {
+			g := dst[o*c : (o+1)*c]
+			if opt.HasIgnoreLabel && l == opt.IgnoreLabel {
+				for j := range g {
+					g[j] = 0 * scale
+				}
+				continue
+			}
+			sum += lr[o]
+			for j := range g {
+				g[j] *= scale
+			}
+		}
+		putBuf(hb)
+		return sum / n
+	}
 	if inner == 1 {
 		for o := 0; o < outer; o++ {
 			l := labels[o]

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/infogain-dev/infogain/fused"
 )
@@ -42,7 +44,9 @@ func benchData(n, c int) (x, h []float64) {
 }
 
 // BenchmarkFwdBwd times forward and backward (loss and gradient) of every
-// row, soft targets per row; ns/elem is the time per logit.
+// row, soft targets per row, through the batch API LossRows (bit for bit
+// N calls of Loss); ns/elem is the wall time per logit, cpu-ns/elem the
+// CPU time.
 func BenchmarkFwdBwd(b *testing.B) {
 	for _, s := range benchShapes {
 		x, h := benchData(s.n, s.c)
@@ -57,15 +61,32 @@ func BenchmarkFwdBwd(b *testing.B) {
 
 func benchRows[T float32 | float64](b *testing.B, x, h []T, n, c int) {
 	g := make([]T, len(x))
-	var sink T
+	loss := make([]T, n)
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
-		for i := 0; i < n; i++ {
-			sink += fused.Loss(g[i*c:(i+1)*c], x[i*c:(i+1)*c], h[i*c:(i+1)*c])
-		}
+		fused.LossRows(loss, g, x, h, c)
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n*c), "ns/elem")
-	_ = sink
+	reportPerElem(b, cpu, n*c)
+}
+
+// cpuTime is the CPU time (user + system) of the process so far. On a
+// shared, overloaded machine the wall time of a benchmark measures the
+// scheduler; the CPU time per element (cpu-ns/elem) measures the code.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportPerElem reports the wall and CPU time per element (logit) of a
+// benchmark whose CPU time at its start was cpu0.
+func reportPerElem(b *testing.B, cpu0 time.Duration, elems int) {
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(elems), "ns/elem")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(elems), "cpu-ns/elem")
 }
 
 // BenchmarkBatchLoss times the Caffe batch fast path (one C×C matrix H,
@@ -108,26 +129,60 @@ func narrow(v []float64) []float32 {
 	return out
 }
 
-// BenchmarkRowOverhead times Loss on single rows of small C: the per-row
-// fixed cost (lane reductions, log1p, 1/(1+s), the scalar tail of C mod 8
-// elements) that bounds the (4096, 10) shape.
+// BenchmarkRowOverhead times the per-row fixed cost at small C (lane
+// reductions, log1p, 1/(1+s), the scalar tail of C mod 8 elements) that
+// bounds the (4096, 10) shape: "float64/C=…" is one Loss call per op,
+// "rows/float64/C=…" 64 rows through LossRows per op (tiled with
+// GOEXPERIMENT=simd); both report CPU ns per row (cpu-ns/row).
 func BenchmarkRowOverhead(b *testing.B) {
 	for _, c := range []int{1, 2, 8, 10, 16, 64} {
 		x, h := benchData(1, c)
 		b.Run(fmt.Sprintf("float64/C=%d", c), func(b *testing.B) {
 			g := make([]float64, c)
+			cpu := cpuTime()
 			for b.Loop() {
 				fused.Loss(g, x, h)
 			}
+			reportPerRow(b, cpu, 1)
 		})
 		x32, h32 := narrow(x), narrow(h)
 		b.Run(fmt.Sprintf("float32/C=%d", c), func(b *testing.B) {
 			g := make([]float32, c)
+			cpu := cpuTime()
 			for b.Loop() {
 				fused.Loss(g, x32, h32)
 			}
+			reportPerRow(b, cpu, 1)
 		})
 	}
+	const n = 64
+	for _, c := range []int{1, 2, 8, 10, 16, 64} {
+		x, h := benchData(n, c)
+		b.Run(fmt.Sprintf("rows/float64/C=%d", c), func(b *testing.B) {
+			g, l := make([]float64, n*c), make([]float64, n)
+			cpu := cpuTime()
+			for b.Loop() {
+				fused.LossRows(l, g, x, h, c)
+			}
+			reportPerRow(b, cpu, n)
+		})
+		x32, h32 := narrow(x), narrow(h)
+		b.Run(fmt.Sprintf("rows/float32/C=%d", c), func(b *testing.B) {
+			g, l := make([]float32, n*c), make([]float32, n)
+			cpu := cpuTime()
+			for b.Loop() {
+				fused.LossRows(l, g, x32, h32, c)
+			}
+			reportPerRow(b, cpu, n)
+		})
+	}
+}
+
+// reportPerRow reports the CPU time per row of a benchmark of rows rows per
+// op whose CPU time at its start was cpu0.
+func reportPerRow(b *testing.B, cpu0 time.Duration, rows int) {
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N)/float64(rows), "cpu-ns/row")
 }
 
 // BenchmarkExactPath times rows that take the exact path (exact.go), next

@@ -61,7 +61,7 @@ func exact64(dst, x, h []float64) float64 {
 			break
 		}
 	}
-	var sHi, sLo float64
+	var esHi, esLo float64
 	posInf, negInf := false, false
 	for j, v := range x {
 		bigS.Add(bigS, t.SetFloat64(h[j]))
@@ -80,8 +80,8 @@ func exact64(dst, x, h []float64) float64 {
 		dst[j] = ex
 		if j != k {
 			var e float64
-			sHi, e = twoSum(sHi, ex)
-			sLo = float64(sLo + float64(e+exLo))
+			esHi, e = twoSum(esHi, ex)
+			esLo = float64(esLo + float64(e+exLo))
 		}
 		if h[j] != 0 {
 			// P += h_j·(dh + dl)/τ, exactly.
@@ -98,8 +98,8 @@ func exact64(dst, x, h []float64) float64 {
 	// to underflow: s is summed again at 2^2000 (every e_j ≤ s is then
 	// below 2^-2000, and e_j·2^2000 below 1).
 	sScale := exactRho
-	if sHi < 0x1p-1000 {
-		sHi, sLo, sScale = 0, 0, exactRhoLow
+	if esHi < 0x1p-1000 {
+		esHi, esLo, sScale = 0, 0, exactRhoLow
 		for j, v := range x {
 			if j == k || v == math.Inf(-1) {
 				continue
@@ -107,15 +107,15 @@ func exact64(dst, x, h []float64) float64 {
 			dh, dl := twoSum(float64(v*tau), float64(-m*tau))
 			ex, exLo := expScaled(dh, dl, tau, exactRhoLow)
 			var e float64
-			sHi, e = twoSum(sHi, ex)
-			sLo = float64(sLo + float64(e+exLo))
+			esHi, e = twoSum(esHi, ex)
+			esLo = float64(esLo + float64(e+exLo))
 		}
 	}
 	// Below 2^-368, 1 + s = 1 and log1p(s) = s to 2^-368.
-	tiny := sHi < math.Ldexp(0x1p-368, sScale)
+	tiny := esHi < math.Ldexp(0x1p-368, sScale)
 	inv := 1.0
 	if !tiny {
-		inv = inv1p(math.Ldexp(sHi, -sScale), math.Ldexp(sLo, -sScale))
+		inv = inv1p(math.Ldexp(esHi, -sScale), math.Ldexp(esLo, -sScale))
 	}
 	pj, qj, one := newF(), newF(), newF().SetInt64(1)
 	for j := range dst {
@@ -141,7 +141,7 @@ func exact64(dst, x, h []float64) float64 {
 		if j == k {
 			// q_k = s/(1+s) = s'·inv·2^-sScale (e'_k = 2^1000 is never
 			// small)
-			qj.SetFloat64(math.FMA(sHi, inv, float64(sLo*inv))).SetMantExp(qj, -sScale)
+			qj.SetFloat64(math.FMA(esHi, inv, float64(esLo*inv))).SetMantExp(qj, -sScale)
 		} else {
 			// p_j ≤ 1/2: 1 − p_j loses nothing to cancellation; formed
 			// exactly, so that h_j·q_j keeps the p_j·h_j inside it (a
@@ -166,9 +166,9 @@ func exact64(dst, x, h []float64) float64 {
 	var lgHi, lgLo float64
 	lgScale := 0
 	if tiny {
-		lgHi, lgLo, lgScale = sHi, sLo, -sScale
+		lgHi, lgLo, lgScale = esHi, esLo, -sScale
 	} else {
-		lgHi, lgLo = log1pDD(math.Ldexp(sHi, -sScale), math.Ldexp(sLo, -sScale))
+		lgHi, lgLo = log1pDD(math.Ldexp(esHi, -sScale), math.Ldexp(esLo, -sScale))
 	}
 	t.SetFloat64(lgHi)
 	t.Add(t, u.SetFloat64(lgLo))
@@ -191,4 +191,19 @@ func expScaled(dh, dl, tau, kx float64) (e, eLo float64) {
 		return expCore(2*dh, 2*dl, kx)
 	}
 	return 0, 0
+}
+
+// exact32 runs exact64 on the widened row and rounds its results to float32.
+func exact32(dst, x, h []float32) float32 {
+	x64 := make([]float64, len(x))
+	h64 := make([]float64, len(x))
+	g64 := make([]float64, len(x))
+	for j := range x {
+		x64[j], h64[j] = float64(x[j]), float64(h[j])
+	}
+	l := exact64(g64, x64, h64)
+	for j, g := range g64 {
+		dst[j] = float32(g)
+	}
+	return float32(l)
 }

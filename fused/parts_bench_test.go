@@ -17,7 +17,7 @@ func BenchmarkRowParts(b *testing.B) {
 	})
 	b.Run("pass1-scan", func(b *testing.B) {
 		for b.Loop() {
-			sink += scanRow64(x, h).sHi
+			sink += scanRow64(x, h).hsHi
 		}
 	})
 	b.Run("firstIndex", func(b *testing.B) {
@@ -79,7 +79,7 @@ func BenchmarkRowParts32(b *testing.B) {
 	})
 	b.Run("pass2-exp", func(b *testing.B) {
 		for b.Loop() {
-			sink += expRow32(e, x, h, 4.5, 2, 2).s
+			sink += expRow32(e, x, h, 4.5, 2, 2).es
 		}
 	})
 	b.Run("pass3-grad", func(b *testing.B) {

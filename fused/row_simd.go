@@ -136,7 +136,7 @@ func twoSum4(a, b f64x4) (s, e f64x4) {
 	return
 }
 
-// The lane tree of reduceFrom(4) (lane i with lane i+w, w = 4, 2, 1) in
+// The lane tree of maxTree8 etc. (lane i with lane i+w, w = 4, 2, 1) in
 // registers: w = 4 on halves of the 8-lane vector, w = 2 on halves of the
 // 4-lane one, w = 1 on the two elements.
 
@@ -158,7 +158,7 @@ func sumTree(v f64x8) float64 {
 	return float64(v2.GetElem(0) + v2.GetElem(1))
 }
 
-// ddTree reduces a double word (hi, lo) as expAcc64.reduceFrom does.
+// ddTree reduces a double word (hi, lo) as ddTree8 does.
 func ddTree(hi, lo f64x8) (float64, float64) {
 	h4, e4 := twoSum4(hi.GetLo(), hi.GetHi())
 	l4 := lo.GetLo().Add(e4.Add(lo.GetHi()))
@@ -177,7 +177,7 @@ func scanRow64SIMD(x, h []float64) scan64 {
 	tailBits := uint8(1)<<(n-n8) - 1
 	mx, mn := bc(math.Inf(-1)), bc(math.Inf(1)) // newScanAcc64's lanes
 	zero := bc(0)
-	nf, shi, slo, hm := zero, zero, zero, zero
+	nf, hshi, hslo, hm := zero, zero, zero, zero
 	for j := 0; j < n; j += 8 {
 		var v, hv f64x8
 		if j == n8 {
@@ -190,12 +190,12 @@ func scanRow64SIMD(x, h []float64) scan64 {
 		mn = mn.Min(v)
 		nf = hv.Min(nf.Add(v.Mul(zero)))
 		var e f64x8
-		shi, e = twoSumV(shi, hv)
-		slo = slo.Add(e)
+		hshi, e = twoSumV(hshi, hv)
+		hslo = hslo.Add(e)
 		hm = hm.Max(hv.Max(zero.Sub(hv)))
 	}
 	r := scan64{m: maxTree(mx), xmin: minTree(mn), nf: sumTree(nf), hmax: maxTree(hm)}
-	r.sHi, r.sLo = ddTree(shi, slo)
+	r.hsHi, r.hsLo = ddTree(hshi, hslo)
 	return r
 }
 
@@ -229,13 +229,13 @@ func firstIndex32SIMD(x []float32, m float32) int {
 // every accumulator, which leaves it bitwise unchanged (accumulators start
 // at +0, and x + (−x) = +0), so the result equals the pure-Go lanes'.
 
-func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo float64) {
+func expRow64SIMD(dst, x, h []float64, m float64, k int) (esHi, esLo, pHi, pLo float64) {
 	n := len(x)
 	n8 := n &^ 7
 	tailBits := uint8(1)<<(n-n8) - 1
 	{
 		zero := bc(0)
-		shi, slo, phi, plo := zero, zero, zero, zero
+		eshi, eslo, phi, plo := zero, zero, zero, zero
 		negm := bc(-m)
 		kb, km := k&^7, archsimd.Mask64x8FromBits(^(uint8(1) << (k & 7)))
 		shifter, low, high, l2e := bc(expShifter), bc(expLow), bc(expHigh), bc(log2E)
@@ -302,29 +302,29 @@ func expRow64SIMD(dst, x, h []float64, m float64, k int) (sHi, sLo, pHi, pLo flo
 			ph := hv.Mul(dh)
 			pl := hv.MulAdd(dh, zero.Sub(ph)).Add(hv.Mul(dl))
 			var err f64x8
-			shi, err = twoSumV(shi, e)
-			slo = slo.Add(err.Add(elo))
+			eshi, err = twoSumV(eshi, e)
+			eslo = eslo.Add(err.Add(elo))
 			phi, err = twoSumV(phi, ph)
 			plo = plo.Add(err.Add(pl))
 		}
-		sHi, sLo = ddTree(shi, slo)
+		esHi, esLo = ddTree(eshi, eslo)
 		pHi, pLo = ddTree(phi, plo)
 	}
 	return
 }
 
-func gradRow64SIMD(dst, h []float64, inv, sHi, sLo float64) {
+func gradRow64SIMD(dst, h []float64, inv, hsHi, hsLo float64) {
 	n8 := len(dst) &^ 7
-	vinv, vsHi, vsLo, one := bc(inv), bc(sHi), bc(sLo), bc(1)
+	vinv, vhsHi, vhsLo, one := bc(inv), bc(hsHi), bc(hsLo), bc(1)
 	for j := 0; j < n8; j += 8 {
 		e := archsimd.LoadFloat64x8Slice(dst[j:])
 		hv := archsimd.LoadFloat64x8Slice(h[j:])
 		p := e.Mul(vinv)
-		t := vsHi.Sub(hv).Add(vsLo)
+		t := vhsHi.Sub(hv).Add(vhsLo)
 		// h·(p − 1) = −h·(1 − p) exactly: gradTerm64's −h·q in one operation.
 		p.MulAdd(t, hv.Mul(p.Sub(one))).StoreSlice(dst[j:])
 	}
-	gradFrom64(dst, h, inv, sHi, sLo, n8)
+	gradFrom64(dst, h, inv, hsHi, hsLo, n8)
 }
 
 // maxRow32SIMD is maxRow32Go, sixteen float32 lanes at a time, the last
@@ -407,7 +407,7 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k, jmax int) (r pass32
 	tailBits := uint8(1)<<(n-n8) - 1
 	{
 		zero := bc(0)
-		vs, vp, vr := zero, zero, zero
+		ves, vp, vr := zero, zero, zero
 		jb, jm := jmax&^7, archsimd.Mask64x8FromBits(^(uint8(1) << (jmax & 7)))
 		if jmax < 0 {
 			jb = -8 // no block
@@ -454,27 +454,27 @@ func expRow32SIMD(e []float64, x, h []float32, m float32, k, jmax int) (r pass32
 			if j == kb {
 				ex = ex.Masked(km)
 			}
-			vs = vs.Add(ex)
+			ves = ves.Add(ex)
 			vp = hv.MulAdd(d, vp)
 			if j == jb {
 				hv = hv.Masked(jm)
 			}
 			vr = vr.Add(hv)
 		}
-		r.s, r.p, r.r = sumTree(vs), sumTree(vp), sumTree(vr)
+		r.es, r.p, r.r = sumTree(ves), sumTree(vp), sumTree(vr)
 	}
 	return
 }
 
-func gradRow32SIMD(dst []float32, e []float64, h []float32, inv, sHi, sLo float64) {
+func gradRow32SIMD(dst []float32, e []float64, h []float32, inv, hsHi, hsLo float64) {
 	n8 := len(dst) &^ 7
-	vinv, vsHi, vsLo, one := bc(inv), bc(sHi), bc(sLo), bc(1)
+	vinv, vhsHi, vhsLo, one := bc(inv), bc(hsHi), bc(hsLo), bc(1)
 	for j := 0; j < n8; j += 8 {
 		ev := archsimd.LoadFloat64x8Slice(e[j:])
 		hv := archsimd.LoadFloat32x8Slice(h[j:]).ConvertToFloat64()
 		p := ev.Mul(vinv)
-		t := vsHi.Sub(hv).Add(vsLo)
+		t := vhsHi.Sub(hv).Add(vhsLo)
 		p.MulAdd(t, hv.Mul(p.Sub(one))).ConvertToFloat32().StoreSlice(dst[j:])
 	}
-	gradFrom32(dst, e, h, inv, sHi, sLo, n8)
+	gradFrom32(dst, e, h, inv, hsHi, hsLo, n8)
 }

@@ -1,21 +1,28 @@
 #!/usr/bin/python3
 """Side-by-side forward+backward timing: fused (Go) against real PyTorch.
 
-Usage: /usr/bin/python3 scripts/bench_peers.py [--reps N] [--pure-go]
+Usage: /usr/bin/python3 scripts/bench_peers.py [--reps N] [--benchtime D]
+       [--pure-go] [--clock cpu|wall]
 (make bench-peers runs it). Run from the repository root.
 
 What is timed, per (N, C) shape and dtype (float64, float32):
-  fused:   BenchmarkFwdBwd in fused/bench_test.go -- fused.Loss over N rows
-           (loss and gradient), logits uniform in [-8, 8], soft targets
-           (each row of h a probability vector). Built with
-           GOEXPERIMENT=simd (the AVX2+FMA vector loops) unless --pure-go.
+  fused:   BenchmarkFwdBwd in fused/bench_test.go -- fused.LossRows over the
+           N rows (loss and gradient, bit for bit N calls of fused.Loss),
+           logits uniform in [-8, 8], soft targets (each row of h a
+           probability vector), in two builds: GOEXPERIMENT=simd (AVX-512F
+           vector loops, run-time CPU check) and pure Go (the default
+           build). --pure-go times the pure-Go build only.
   PyTorch: torch.nn.functional.cross_entropy(x, target) with soft
            (probability) targets and its backward via torch.autograd.grad,
            same shapes and value distributions, torch.set_num_threads(1).
-Both report ns per logit (ns/elem). The two are interleaved rep by rep in
-the same run, and the minimum over reps is kept for each (the machine is
-shared: the minimum is the least disturbed measurement). The ratio column is
-fused / PyTorch: below 1 means fused is faster.
+Each reports time per logit. The builds and PyTorch are interleaved rep by
+rep in the same run. The clock is CPU time by default (user + system of
+the process: Go's cpu-ns/elem metric, Python's time.process_time): on a
+shared, overloaded machine wall time measures the scheduler; --clock wall
+uses wall time instead. The table shows the minimum over reps of each
+side, the ratio of those minima (below 1: fused is faster), and the range
+of the per-rep ratios (each rep's fused and PyTorch times measured next to
+each other).
 
 PyTorch is Debian's python3-torch; if it is missing the script installs it
 with apt-get (as root, or through sudo).
@@ -49,22 +56,27 @@ def ensure_torch():
 
 def build_go(pure_go, out):
     env = dict(os.environ)
+    env.pop("GOEXPERIMENT", None)
     if not pure_go:
         env["GOEXPERIMENT"] = "simd"
     subprocess.run(["go", "test", "-c", "-o", out, "./fused"], check=True, env=env)
 
 
-BENCH_RE = re.compile(r"^BenchmarkFwdBwd/(float\d+)/N=(\d+)/C=(\d+)\S*\s+\d+\s+[\d.]+ ns/op\s+([\d.]+) ns/elem")
+BENCH_RE = re.compile(r"^BenchmarkFwdBwd/(float\d+)/N=(\d+)/C=(\d+)\S*\s+\d+\s+(.*)$")
+METRIC_RE = re.compile(r"([\d.]+) (\S+)")
 
 
-def run_go(binary, benchtime):
+def run_go(binary, benchtime, clock):
     out = subprocess.run([binary, "-test.run", "^$", "-test.bench", "^BenchmarkFwdBwd$",
                           "-test.benchtime", benchtime], check=True, capture_output=True, text=True).stdout
+    unit = "cpu-ns/elem" if clock == "cpu" else "ns/elem"
     res = {}
     for line in out.splitlines():
         m = BENCH_RE.match(line)
         if m:
-            res[(int(m.group(2)), int(m.group(3)), m.group(1))] = float(m.group(4))
+            metrics = {u: float(v) for v, u in METRIC_RE.findall(m.group(4))}
+            if unit in metrics:
+                res[(int(m.group(2)), int(m.group(3)), m.group(1))] = metrics[unit]
     return res
 
 
@@ -76,60 +88,101 @@ def torch_inputs(torch, n, c, dtype):
     return x.requires_grad_(True), t
 
 
-def run_torch(torch, n, c, dtype, min_seconds):
+def run_torch(torch, n, c, dtype, min_seconds, clock):
     F = torch.nn.functional
     x, t = torch_inputs(torch, n, c, getattr(torch, dtype))
-    # warm up, then time whole batches until min_seconds have passed
+    # warm up, then time whole batches until min_seconds of the clock have passed
     for _ in range(3):
         torch.autograd.grad(F.cross_entropy(x, t), x)
-    iters, start = 0, time.perf_counter()
+    now = time.process_time if clock == "cpu" else time.perf_counter
+    iters, start = 0, now()
     while True:
         loss = F.cross_entropy(x, t)
         (grad,) = torch.autograd.grad(loss, x)
         iters += 1
-        el = time.perf_counter() - start
+        el = now() - start
         if el >= min_seconds:
             break
     return el / iters / (n * c) * 1e9
 
 
+def load():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--reps", type=int, default=3, help="interleaved repetitions (min kept)")
-    ap.add_argument("--benchtime", default="0.5s", help="go test -benchtime per rep")
-    ap.add_argument("--pure-go", action="store_true", help="time the pure-Go loops (no GOEXPERIMENT=simd)")
+    ap.add_argument("--reps", type=int, default=5, help="interleaved repetitions")
+    ap.add_argument("--benchtime", default="0.3s", help="go test -benchtime per rep")
+    ap.add_argument("--pure-go", action="store_true", help="time the pure-Go build only (no GOEXPERIMENT=simd)")
+    ap.add_argument("--clock", choices=["cpu", "wall"], default="cpu", help="CPU time (default) or wall time")
     args = ap.parse_args()
 
     ensure_torch()
     import torch
     torch.set_num_threads(1)
 
-    binary = "/tmp/infogain_fused_bench.test"
-    build_go(args.pure_go, binary)
-    go_best, pt_best = {}, {}
+    builds = [("pure Go", True)] if args.pure_go else [("simd", False), ("pure Go", True)]
+    binaries = {}
+    for name, pure in builds:
+        binaries[name] = f"/tmp/infogain_fused_bench_{'pure' if pure else 'simd'}.test"
+        build_go(pure, binaries[name])
+    best = {name: {} for name, _ in builds}
+    best["pytorch"] = {}
+    ratios = {name: {} for name, _ in builds}
+    loads = [load()]
     for rep in range(args.reps):
-        for k, v in run_go(binary, args.benchtime).items():
-            go_best[k] = min(v, go_best.get(k, float("inf")))
+        got = {}
+        for name, _ in builds:
+            got[name] = run_go(binaries[name], args.benchtime, args.clock)
         for n, c in SHAPES:
             for dt in DTYPES:
-                v = run_torch(torch, n, c, dt, 0.5)
-                pt_best[(n, c, dt)] = min(v, pt_best.get((n, c, dt), float("inf")))
-        print(f"bench_peers: rep {rep + 1}/{args.reps} done", file=sys.stderr)
+                key = (n, c, dt)
+                p = run_torch(torch, n, c, dt, 0.3, args.clock)
+                best["pytorch"][key] = min(p, best["pytorch"].get(key, float("inf")))
+                for name, _ in builds:
+                    g = got[name].get(key)
+                    if g is None:
+                        continue
+                    best[name][key] = min(g, best[name].get(key, float("inf")))
+                    ratios[name].setdefault(key, []).append(g / p)
+        loads.append(load())
+        print(f"bench_peers: rep {rep + 1}/{args.reps} done (load {loads[-1]})", file=sys.stderr)
 
-    build = "pure Go" if args.pure_go else "GOEXPERIMENT=simd"
-    print(f"forward+backward, ns per logit (min of {args.reps} interleaved reps); "
-          f"fused: {build}; PyTorch {torch.__version__}, 1 thread")
-    print(f"{'N':>6} {'C':>6} {'dtype':>8} {'fused':>9} {'pytorch':>9} {'fused/pytorch':>14}")
-    worst = 0.0
+    unit = "CPU ns" if args.clock == "cpu" else "wall ns"
+    print(f"forward+backward, {unit} per logit, min of {args.reps} interleaved reps; "
+          f"PyTorch {torch.__version__}, 1 thread; load average {loads[0]} .. {loads[-1]}")
+    cols = [name for name, _ in builds]
+    hdr = f"{'N':>5} {'C':>6} {'dtype':>8}"
+    for name in cols:
+        hdr += f" {name:>8}"
+    hdr += f" {'pytorch':>8}"
+    for name in cols:
+        hdr += f" {name + '/pt':>11} {'(per rep)':>11}"
+    print(hdr)
+    worst = {name: 0.0 for name in cols}
     for n, c in SHAPES:
         for dt in DTYPES:
-            g, p = go_best.get((n, c, dt)), pt_best[(n, c, dt)]
-            if g is None:
-                print(f"{n:>6} {c:>6} {dt:>8} {'missing':>9} {p:9.3f}")
-                continue
-            worst = max(worst, g / p)
-            print(f"{n:>6} {c:>6} {dt:>8} {g:9.3f} {p:9.3f} {g / p:14.2f}")
-    print(f"worst ratio {worst:.2f}")
+            key = (n, c, dt)
+            p = best["pytorch"][key]
+            line = f"{n:>5} {c:>6} {dt:>8}"
+            for name in cols:
+                g = best[name].get(key)
+                line += f" {g:8.3f}" if g is not None else f" {'missing':>8}"
+            line += f" {p:8.3f}"
+            for name in cols:
+                g, rs = best[name].get(key), ratios[name].get(key, [])
+                if g is None:
+                    line += f" {'':>11} {'':>11}"
+                    continue
+                worst[name] = max(worst[name], g / p)
+                line += f" {g / p:11.2f} {min(rs):5.2f}-{max(rs):<5.2f}"
+            print(line)
+    print("worst ratio: " + ", ".join(f"{name} {worst[name]:.2f}" for name in cols))
 
 
 if __name__ == "__main__":
