@@ -6,7 +6,7 @@ FUZZTIME    ?= 30s
 REPORT_DIR  ?= reports/latest
 PYTHON      ?= /usr/bin/python3
 
-.PHONY: all build build-fast test test-short test-pure test-simd vet lint fmt-check report report-example gate gate-update \
+.PHONY: all build build-fast test test-short test-pure test-simd test-purego vet lint fmt-check report report-example gate gate-update \
         fuzz props-full bench bench-peers ref-tables ci lint-ci fuzz-build hmat-xcheck-deps hmat-xcheck hmat-values
 
 all: build
@@ -15,14 +15,18 @@ all: build
 build:
 	$(GO) build -o infogain ./cmd/infogain
 
-## test: the whole suite, as CI runs it: pure-Go build, then the SIMD build of fused
-test: test-pure test-simd
+## test: the whole suite, as CI runs it: the default build, then fused's SIMD build and
+## its Go-only build (-tags purego: no assembly)
+test: test-pure test-simd test-purego
 
 test-pure:
 	$(GO) test ./...
 
 test-simd:
 	GOEXPERIMENT=simd $(GO) test ./fused/...
+
+test-purego:
+	$(GO) test -tags purego ./fused/...
 
 ## test-short: the quick suite (testing.Short shrinks case counts)
 test-short:

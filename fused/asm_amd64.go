@@ -1,4 +1,4 @@
-//go:build amd64
+//go:build amd64 && !purego
 
 package fused
 
@@ -10,7 +10,9 @@ package fused
 // lane by lane (lanes 0–3 in one YMM register, 4–7 in another), so the
 // results are the same bit for bit (TestExpRow32AsmMatchesGo,
 // TestGoldenOutputs); it runs when the CPU has AVX2 and FMA and the OS
-// saves YMM state (checked once, by CPUID and XGETBV).
+// saves YMM state (checked once, by CPUID and XGETBV). The build tag
+// purego leaves the assembly out (asm_other.go): the Go loops alone, which
+// make test runs too.
 
 // expBlocks32AVX2 runs pass 2 of the float32 path over nblk blocks of 8
 // elements of e, x and h, adding to the lanes of acc; k and jmax are the

@@ -28,7 +28,7 @@ var goldenHashes = map[string]string{
 	"batch":    "9e8662bff3ab80d5638309ad70f2cc0f2e80cbe29bbe99bb4228b67b64539e1a",
 }
 
-// goldenGroups are the inputs: every family of cases at the gate size of
+// goldenGroups are the inputs: every family of cases (of fa622c4) at the gate size of
 // reports (40 cases per family and dtype) for seeds 1–3; the hand-made rows
 // of hard_test.go in both dtypes; random rows built to reach every branch
 // of the router (signed, huge, tiny and zero h, wide and huge logits, −Inf,
@@ -85,9 +85,16 @@ func goldenRow(w hash.Hash, dt cases.DType, x, h []float64) {
 	}
 }
 
+// goldenFamilyNames are the families of commit fa622c4, when the digest
+// was recorded; a family added later (h-tree) would change the digest
+// without any output of an existing input changing.
+var goldenFamilyNames = []string{"moderate", "wide", "huge", "tiny-diff", "dominant", "shared-offset", "many-classes",
+	"h-identity", "h-smoothing", "h-weights", "h-dense", "h-sparse", "h-rowsum", "h-zero", "h-signed", "h-huge",
+	"masked", "nonfinite"}
+
 func goldenFamilies(t *testing.T, w hash.Hash) {
 	for seed := uint64(1); seed <= 3; seed++ {
-		for _, fam := range cases.FamilyNames() {
+		for _, fam := range goldenFamilyNames {
 			for _, dt := range []cases.DType{cases.Float64, cases.Float32} {
 				cs, err := cases.Generate(fam, seed, dt, 40)
 				if err != nil {
