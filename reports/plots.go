@@ -409,7 +409,7 @@ func (ch *chart) decorate(i int, bound float64, accept plotter.XYs) error {
 		return err
 	}
 	if accept != nil {
-		if err := ch.addBoundLine(i, accept, "acceptable: 5 + 3C (spread 0)", []vg.Length{vg.Points(1), vg.Points(2)}); err != nil {
+		if err := ch.addBoundLine(i, accept, "acceptable: 5 + 3C", []vg.Length{vg.Points(1), vg.Points(2)}); err != nil {
 			return err
 		}
 	}
