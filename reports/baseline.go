@@ -171,11 +171,15 @@ func (v *Verdict) OK() bool { return len(v.Regressions) == 0 }
 func (e *Entry) key() string { return e.Impl + "/" + e.Family + "/" + string(e.DType) }
 
 // Compare compares got with the committed baseline want. A regression is,
-// per entry: a worst-case ulp distance grown by more than GateToleranceULP,
-// a grown scaled gradient error, more non-finite outputs, errors or
-// special-value mismatches, or the entry missing from got; per
-// implementation: a property failing in got that did not fail in want (or
-// was not checked there).
+// per entry (implementation, family, dtype): a worst-case ulp distance of
+// the loss or the gradient grown by more than GateToleranceULP, a grown
+// worst scaled gradient error or scaled loss error, more cases outside the
+// implementation's declared contract (Violations), more non-finite
+// outputs, errors or special-value mismatches, or the entry missing from
+// got; per implementation: a property failing in got that did not fail in
+// want (or was not checked there). Each regression line says the value
+// before → after; Gate then appends the cases behind it (Verdict.annotate).
+// The command exits 1 on any regression (make gate: 2).
 func Compare(want, got *Baseline) *Verdict {
 	v := &Verdict{}
 	gotBy := map[string]*Entry{}

@@ -3,11 +3,14 @@ package reports
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/infogain-dev/infogain/cases"
 	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/impls/builtin"
+	"github.com/infogain-dev/infogain/props"
 )
 
 // The flawed variants of the props battery (props/broken_test.go), rebuilt
@@ -265,5 +268,168 @@ func TestOtherFunction(t *testing.T) {
 	got := Diagnose(twice, impls.Reference(), nil)
 	if len(got) == 0 || got[0].Flaw != "other-function" || got[0].Cause != DifferentFunction {
 		t.Fatalf("diagnosis %+v, want other-function first", got)
+	}
+}
+
+// TestOtherFunctionOneDType: a single-dtype implementation computing
+// another function (twice fused, float64 only) is caught on its one dtype
+// and graded wrong. The probe's rows (equal logits, dyadic h, C = 4) have
+// the exact gradient S/4 − h_j representable, so a doubled result is far
+// beyond the acceptable bound whatever the precision.
+func TestOtherFunctionOneDType(t *testing.T) {
+	f, err := builtin.Lookup("fused")
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice := impls.FromFunc64("twice64", "test-only: 2 × fused, float64 only", func(dst, x, h []float64) float64 {
+		l := f.F64(dst, x, h)
+		for j := range dst {
+			dst[j] *= 2
+		}
+		return 2 * l
+	}, impls.Standard.Bounds)
+	got := Diagnose(twice, impls.Reference(), nil)
+	if len(got) == 0 || got[0].Flaw != "other-function" {
+		t.Fatalf("diagnosis %+v, want other-function first", got)
+	}
+	rep, err := Run(Config{Impls: []*impls.Impl{twice}, Reference: impls.Reference(), Size: SizeGate, Seed: DefaultSeed, Families: []string{"h-identity"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range rep.Grades {
+		if g.Impl == "twice64" && g.Grade != Wrong {
+			t.Errorf("twice64 graded %s, want wrong (cause %q)", g.Grade, g.Cause)
+		}
+	}
+	// The control: fused itself, float64 only, has no finding.
+	f64 := impls.FromFunc64("fused64", "test-only: fused, float64 only", f.F64, impls.Standard.Bounds)
+	if got := Diagnose(f64, impls.Reference(), nil); len(got) != 0 {
+		t.Errorf("fused64: diagnosis %+v, want none", got)
+	}
+}
+
+// TestFmtNumRoundTrip: the evidence prints shortest round-trip numbers,
+// so two different values never print alike (6 significant digits made
+// 0.1 and its neighbour look equal).
+func TestFmtNumRoundTrip(t *testing.T) {
+	for _, v := range []float64{0.1, math.Nextafter(0.1, 1), math.Ln2, math.Nextafter(math.Ln2, 0), 1e-300, -3.7e-44, 12345678.9} {
+		s := fmtNum(v)
+		back, err := strconv.ParseFloat(s, 64)
+		if err != nil || back != v {
+			t.Errorf("fmtNum(%v) = %q reads back as %v", v, s, back)
+		}
+	}
+	if a, b := fmtNum(0.1), fmtNum(math.Nextafter(0.1, 1)); a == b {
+		t.Errorf("0.1 and its successor both print %q", a)
+	}
+}
+
+// The batch flaws of props/broken_test.go (flawBatchSizeIsPositions,
+// flawIgnoreKeepsGrad), rebuilt here on fused's per-row function: a fast
+// path that is the shared driver with one flaw.
+type batchFlaw int
+
+const (
+	bWrongNormalizer batchFlaw = iota + 1 // BATCH_SIZE divides by outer·inner
+	bIgnoreKeepsGrad                      // ignored positions keep softmax(x) as gradient
+)
+
+func brokenBatch(row impls.Func[float64], fl batchFlaw) impls.BatchFunc[float64] {
+	return func(dst []float64, b *cases.Batch) float64 {
+		C, inner := b.C, b.Inner
+		x, g, h := make([]float64, C), make([]float64, C), make([]float64, C)
+		var sum float64
+		for o := 0; o < b.Outer; o++ {
+			for i := 0; i < inner; i++ {
+				l := b.Labels[o*inner+i]
+				base := o*C*inner + i
+				for j := 0; j < C; j++ {
+					x[j] = b.Logits[base+j*inner]
+				}
+				if b.Opts.HasIgnoreLabel && l == b.Opts.IgnoreLabel {
+					for j := 0; j < C; j++ {
+						dst[base+j*inner] = 0
+					}
+					if fl == bIgnoreKeepsGrad {
+						clear(h)
+						h[0] = 1
+						row(g, x, h) // g = p − e_0 (S = 1), so p_j = g_j + [j = 0]
+						for j := 0; j < C; j++ {
+							p := g[j]
+							if j == 0 {
+								p++
+							}
+							dst[base+j*inner] = p
+						}
+					}
+					continue
+				}
+				copy(h, b.H[l*C:(l+1)*C])
+				sum += row(g, x, h)
+				for j := 0; j < C; j++ {
+					dst[base+j*inner] = g[j]
+				}
+			}
+		}
+		n := b.Normalizer()
+		if fl == bWrongNormalizer && b.Opts.Normalization == cases.BatchSize {
+			n = float64(b.Outer * b.Inner)
+		}
+		scale := b.Opts.LossWeight / n
+		for k := range dst {
+			dst[k] *= scale
+		}
+		return sum / n
+	}
+}
+
+// TestDiagnoseBatchVariantsEndToEnd runs the real props battery (the batch
+// properties, props.Only) on the batch variants and feeds what fails to
+// the diagnosis and the grade: no failing property is handed in by hand.
+func TestDiagnoseBatchVariantsEndToEnd(t *testing.T) {
+	f, err := builtin.Lookup("fused")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := impls.Reference()
+	batchProps := []string{props.IDNormalizer, props.IDIgnore, props.IDLossWeight, props.IDLayout}
+	tests := []struct {
+		why  string
+		fl   batchFlaw
+		want []string // diagnosis: the probes see fused's rows (no flaw), the battery the batch flaw
+	}{
+		{"control: fused's rows through the correct driver", 0, nil},
+		// batch-ignore-label draws every normalization mode with inner ≥ 1
+		// (props/batch.go propIgnore), so a wrong BATCH_SIZE normalizer
+		// fails it too: the battery cannot tell, and neither can the
+		// diagnosis, which names both.
+		{"wrong-normalizer: BATCH_SIZE divided by outer·inner", bWrongNormalizer, []string{"batch-normalization", "batch-ignore-label"}},
+		{"ignore-keeps-grad: ignored positions keep softmax(x)", bIgnoreKeepsGrad, []string{"batch-ignore-label"}},
+	}
+	for _, tt := range tests {
+		im := impls.FromFunc64("variant", "test-only batch variant", f.F64, impls.Standard.Bounds)
+		if tt.fl != 0 {
+			im.B64 = brokenBatch(f.F64, tt.fl)
+		}
+		var failing []string
+		for _, r := range props.Run(im, props.Only(batchProps...), props.Seed(props.DefaultSeed), props.Tests(50)) {
+			if !r.Passed {
+				failing = append(failing, r.ID)
+			}
+		}
+		var ids []string
+		findings := Diagnose(im, ref, failing)
+		for _, fd := range findings {
+			ids = append(ids, fd.Flaw)
+		}
+		if !slices.Equal(ids, tt.want) {
+			t.Errorf("%s: battery fails %v, diagnosis %v, want %v", tt.why, failing, ids, tt.want)
+			continue
+		}
+		r := &Report{Impls: []ImplInfo{{Name: "variant"}}}
+		r.gradeImpls([][]Finding{findings})
+		if wantWrong := tt.fl != 0; (r.Grades[0].Grade == Wrong) != wantWrong {
+			t.Errorf("%s: graded %s, want wrong = %v", tt.why, r.Grades[0].Grade, wantWrong)
+		}
 	}
 }

@@ -5,8 +5,9 @@
 // `infogain gate` compares against.
 //
 // report.md opens with a headline: one grade per implementation on a fixed
-// scale (grade.go: correctly rounded, accurate = within impls.Standard,
-// acceptable = scaled errors within 16 + 4·C, unstable, wrong), the worst
+// scale (grade.go: correctly rounded, accurate = within impls.Standard by
+// its judge, acceptable = floored scaled errors within the derived bound
+// γ_n/u, n = 5 + 3C + 2·min(spread, Λ), unstable, wrong), the worst
 // regime and a one-line cause. The causes come from Diagnose (diagnose.go):
 // probes that detect known flaws (no max shift, log(1+s), the 1e-20 clamp,
 // −h/p chained through the softmax, 1 − p_k, S cancelling or overflowing,
@@ -17,7 +18,8 @@
 // reference's correctly rounded outputs with the one judge
 // (impls.Contract.Judge, impls.Measure); grades and plots use the scaled
 // errors of docs/design.md §5, floored so that an absolute error below the
-// smallest normal number counts at most 1; ulps and bits of error
+// smallest normal number counts at most 1 (the floor only keeps a result
+// from "unstable"; "accurate" is the judge's unfloored verdict); ulps and bits of error
 // (log2(ulps+1)) are the secondary measure. Every output is a pure function
 // of the Config: no clocks, no map-order iteration, fixed float formatting,
 // so two runs are byte-identical whatever the number of workers.

@@ -110,10 +110,15 @@ func glossary() string {
   error that grows past 1/u ≈ 9e15 (float64) has no correct digit. It is
   **floored**: an absolute error at most the smallest normal number
   (%.3g in float64, %.3g in float32) counts at most 1, so results below the
-  smallest normal scale are not catastrophes.
+  smallest normal scale are not catastrophes. The floor only keeps such a
+  result from the grade "unstable"; "within the standard" is the judge's
+  verdict, never floored.
 * **standard**: the bounds fused declares and meets (docs/design.md §6): loss
   within %d ulps when every h_j ≥ 0 and scaled error ≤ %g otherwise, every
   gradient component scaled error ≤ %g, special values as docs/design.md §7.
+* **judge**: one function (impls.Standard.Judge) decides
+  "within the standard" for the grades, the props battery, the fuzz targets
+  and the gate.
 * **grade**: the verdict of the headline, on the scale below: the worst
   grade over every case, and "wrong" if the diagnosis finds a different
   function.
@@ -121,25 +126,49 @@ func glossary() string {
 `, floorScale(cases.Float64), floorScale(cases.Float32), standardLossULP, standardLossScaled, standardGrad)
 }
 
-// gradeScale documents the grades with the constants they use.
+// gradeScale documents the grades with the constants they use: the same
+// rules as caseGrade (see Grade), in the same order.
 func gradeScale() string {
 	return fmt.Sprintf(`## Grades (best first)
 
-1. **%s**: every output equals the reference's correctly rounded value
-   (0 ulps), and the special values agree.
-2. **%s**: within the standard on every case.
-3. **%s**: every scaled error at most %d + %d·C, the level a careful
-   textbook evaluation (shift by the max, sums in index order) reaches; or
-   special values that differ from docs/design.md §7 on non-finite input only.
-4. **%s**: some scaled error above %d + %d·C — unbounded as the regime
-   grows — or NaN/±Inf from finite input with a magnitude above √max
-   (%.3g in float64, %.3g in float32): an overflow.
-5. **%s**: NaN/±Inf or an error from ordinary finite input (every |x_j| and
-   |h_j| at most √max), or a **different function**: the diagnosis evaluated
-   the implementation's formula exactly and it still misses the loss.
+An implementation's grade is the worst grade of its cases, and **%[5]s** if
+the diagnosis finds a different function. A case's input is **ordinary**
+(finite, every |x_j| and |h_j| at most √max: %.3[6]g in float64, %.3[7]g in
+float32), **extreme** (finite, some magnitude above √max), **special** (a
+NaN or ±Inf logit) or **invalid** (the reference rejects it,
+docs/design.md §7). A **semantic failure** is an error on a case the
+reference accepts, NaN/±Inf where the reference's output is finite, special
+values other than the reference's, or accepting a case the reference
+rejects. The **acceptable bound** is γ_n/u = n/(1 − n·u) with
+n = %[8]d + %[9]d·C + %[10]d·min(spread, Λ), Λ = −ln(smallest subnormal) = %.4[11]g in
+float64, %.4[12]g in float32: the first-order error bound of a textbook
+evaluation of the max-shifted formula (one rounding per operation, exp and
+log1p within 1 ulp, sums in index order within γ_{n−1}, the differences
+m − x_j rounded; Higham, *Accuracy and Stability of Numerical Algorithms*,
+§3.1 and §4.2; the derivation is in reports/grade.go).
 
-`, CorrectlyRounded, Accurate, Acceptable, acceptBase, acceptPerClass,
-		Unstable, acceptBase, acceptPerClass, rangeLimit(cases.Float64), rangeLimit(cases.Float32), Wrong)
+The first rule that applies grades a case:
+
+1. **%[5]s**: a semantic failure on ordinary input.
+2. **%[4]s**: a semantic failure on extreme input (an overflow).
+3. **%[4]s**: some floored scaled error above the acceptable bound —
+   unbounded as the regime grows.
+4. **%[3]s**: a semantic failure on special or invalid input.
+5. **%[3]s**: outside the standard (the judge, without the floor).
+6. **%[2]s**: within the standard on the case, some output not correctly
+   rounded.
+7. **%[1]s**: every output equals the reference's correctly rounded
+   value (0 ulps), with the same special values and rejections.
+
+A **different function** is found by the diagnosis: a probe evaluated the
+implementation's formula exactly (or on rows where every formula of
+docs/design.md §1 is exact) and it still misses the loss, or a batch
+property of the props battery fails (normalization, ignore_label,
+loss_weight, layout).
+
+`, CorrectlyRounded, Accurate, Acceptable, Unstable, Wrong,
+		rangeLimit(cases.Float64), rangeLimit(cases.Float32), acceptBase, acceptPerClass, acceptPerGap,
+		underflowGap(cases.Float64), underflowGap(cases.Float32))
 }
 
 // writeCauses writes the catalogue of the flaws found (cause, what goes

@@ -156,7 +156,7 @@ func (r *Report) figures() ([]figure, error) {
 					m.name[:4] + "_vs_classes_" + string(dt),
 					fmt.Sprintf("Scaled %s error vs number of classes C, families that vary C, %s", m.name, dt),
 					fmt.Sprintf("How to read: one panel per family that varies C (%s only at spreads ≤ %d); each point is the worst scaled %s error of a quarter-decade bin of C; "+
-						"the dashed line is the standard (%g), the dotted line the acceptable bound 16 + 4C; %s (many-classes has masked rows with −Inf logits).", GridFamily, gridOrdinarySpread, m.name, m.bound, band),
+						"the dashed line is the standard (%g), the dotted line the acceptable bound γ_n/u, n = 5 + 3C (at spread 0, glossary); %s (many-classes has masked rows with −Inf logits).", GridFamily, gridOrdinarySpread, m.name, m.bound, band),
 					func() (*chart, error) { return r.classPlot(dt, m, classFams) }})
 			}
 		}
@@ -339,7 +339,7 @@ func (r *Report) classPlot(dt cases.DType, m measure, fams []string) (*chart, er
 		p.X.Tick.Marker = decadeTicks{}
 		accept := plotter.XYs{}
 		for x := p.X.Min; x <= p.X.Max+1e-9; x += 0.05 {
-			accept = append(accept, plotter.XY{X: x, Y: math.Log10(acceptableScaled(int(math.Round(math.Pow(10, x)))))})
+			accept = append(accept, plotter.XY{X: x, Y: math.Log10(acceptableScaled(int(math.Round(math.Pow(10, x))), 0, dt))})
 		}
 		if err := ch.decorate(i, m.bound, accept); err != nil {
 			return nil, err
@@ -409,7 +409,7 @@ func (ch *chart) decorate(i int, bound float64, accept plotter.XYs) error {
 		return err
 	}
 	if accept != nil {
-		if err := ch.addBoundLine(i, accept, "acceptable: 16 + 4C", []vg.Length{vg.Points(1), vg.Points(2)}); err != nil {
+		if err := ch.addBoundLine(i, accept, "acceptable: 5 + 3C", []vg.Length{vg.Points(1), vg.Points(2)}); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,7 +69,7 @@ func TestRegistryReportShows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if _, err := builtin.Lookup(tt.impl); err != nil {
-			t.Logf("%s: not registered, skipped", tt.impl)
+			t.Errorf("%s: %s is not registered: %v", tt.why, tt.impl, err)
 			continue
 		}
 		s := rep.find(tt.impl, tt.family, tt.dtype)
@@ -90,13 +91,33 @@ func TestRegistryReportShows(t *testing.T) {
 	want := map[string]Grade{"ref": CorrectlyRounded, "fused": Accurate, "naive": Unstable, "caffe": Unstable,
 		"tf": Wrong, "torch": Unstable, "lse-at-scale": Unstable, "gonum-lse": Unstable}
 	md := string(rep.markdown(nil))
-	for _, g := range rep.Grades {
-		w, ok := want[g.Impl]
+	grades := map[string]*ImplGrade{}
+	for i := range rep.Grades {
+		grades[rep.Grades[i].Impl] = &rep.Grades[i]
+	}
+	names := make([]string, 0, len(want))
+	for name := range want {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range builtin.Names() {
+		if _, ok := want[name]; !ok {
+			t.Errorf("built-in %s has no expected grade in this table", name)
+		}
+	}
+	for _, name := range names {
+		w := want[name]
+		if _, err := builtin.Lookup(name); err != nil {
+			t.Errorf("%s: not registered: %v", name, err)
+			continue
+		}
+		g, ok := grades[name]
 		if !ok {
+			t.Errorf("%s: no headline row", name)
 			continue
 		}
 		if g.Grade != w {
-			t.Errorf("%s graded %s, want %s (worst case %s: %s)", g.Impl, g.Grade, w, g.WorstCase, worstValues(&g))
+			t.Errorf("%s graded %s, want %s (worst case %s: %s)", g.Impl, g.Grade, w, g.WorstCase, worstValues(g))
 		}
 		row := fmt.Sprintf("| **%s** | **%s** |", g.Impl, w)
 		if !strings.Contains(md, row) {
