@@ -96,6 +96,7 @@ fuzz:
 	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
 	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -fuzz '^FuzzSIMDMatchesGo$$' -fuzztime $(FUZZTIME)
+	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -fuzz '^FuzzLossRowsMatchesLoss$$' -fuzztime $(FUZZTIME)
 	for t in CSV JSON NPY BinaryProto; do $(GO) test ./hmat/hfile -run '^$$' -fuzz "^FuzzDecode$$t\$$" -fuzztime $(FUZZTIME) || exit 1; done
 
 ## props-full: the property battery at 5000 cases per property, many-classes included

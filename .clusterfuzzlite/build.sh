@@ -36,6 +36,7 @@ build cases/jsonl FuzzDecode
 build cases/jsonl FuzzDecodeBatch
 # ./fused: vector loops against the pure-Go loops (see above).
 build fused FuzzSIMDMatchesGo
+build fused FuzzLossRowsMatchesLoss
 # ./hmat/hfile: the infogain-matrix readers.
 build hmat/hfile FuzzDecodeCSV
 build hmat/hfile FuzzDecodeJSON
