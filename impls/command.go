@@ -94,25 +94,25 @@ type command struct {
 	timeout time.Duration
 	batch   int
 
-	mu     sync.Mutex // one round trip at a time
-	proc   *exec.Cmd
-	stdin  *os.File
-	stdout *os.File
-	lines  chan lineMsg
-	exited chan struct{} // closed when Wait returned
-	waitErr error        // Wait's error, set before exited is closed
-	stderr *stderrSink
+	mu         sync.Mutex // one round trip at a time
+	proc       *exec.Cmd
+	stdin      *os.File
+	stdout     *os.File
+	lines      chan lineMsg
+	exited     chan struct{} // closed when Wait returned
+	waitErr    error         // Wait's error, set before exited is closed
+	stderr     *stderrSink
 	stderrDone chan struct{}
-	broken error // the first protocol error; sticky
-	closed bool
-	seq    uint64
-	wbuf   []byte
+	broken     error // the first protocol error; sticky
+	closed     bool
+	seq        uint64
+	wbuf       []byte
 }
 
 var (
-	liveMu   sync.Mutex
-	live     = map[*command]bool{}
-	byImpl   = map[*Impl]*command{}
+	liveMu sync.Mutex
+	live   = map[*command]bool{}
+	byImpl = map[*Impl]*command{}
 )
 
 // Command starts the program argv (argv[0] is looked up in PATH) and returns

@@ -462,7 +462,10 @@ func TestParseResultLine(t *testing.T) {
 	if r.Loss != float64(float32(0.1)) {
 		t.Errorf("float32 shortest form read as %v, want %v", r.Loss, float64(float32(0.1)))
 	}
-	if !math.IsNaN(func() float64 { r, _ := ParseResultLine([]byte(`{"id":"a","loss":"nan","grad":[0,0]}`), "a", c32); return r.Loss }()) {
+	if !math.IsNaN(func() float64 {
+		r, _ := ParseResultLine([]byte(`{"id":"a","loss":"nan","grad":[0,0]}`), "a", c32)
+		return r.Loss
+	}()) {
 		t.Errorf("nan loss not read as NaN")
 	}
 }
