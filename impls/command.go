@@ -106,6 +106,7 @@ type command struct {
 	broken     error // the first protocol error; sticky
 	closed     bool
 	seq        uint64
+	lastID     string // the id the last case was sent with
 	wbuf       []byte
 }
 
@@ -393,6 +394,7 @@ func (c *command) roundTrip(cs []cases.Case, out []cases.Result) {
 			}
 			r.ID = cs[i].ID
 			out[i] = r
+			c.lastID = ids[i]
 		case <-timer.C:
 			c.breakWith(&ProtocolError{Impl: c.name, Case: ids[i], What: fmt.Sprintf(
 				"no answer within %v (%d of %d cases of the round trip answered); killed %s",
@@ -446,8 +448,8 @@ func (c *command) lastCaseErr(m lineMsg) error {
 	if m.err != nil {
 		return c.endErr("", 0, 0, m)
 	}
-	return &ProtocolError{Impl: c.name, What: "a result line " + quoteLine(m.line) +
-		" that answers no case (more result lines than cases)"}
+	return &ProtocolError{Impl: c.name, Case: c.lastID, What: "a result line " + quoteLine(m.line) +
+		" after the answer to this case, the last one sent (more result lines than cases)"}
 }
 
 func exitStatus(err error) string {
