@@ -50,6 +50,9 @@ type CommandOptions struct {
 	// float32). Cases of any other dtype are never sent: they are "not
 	// supported" (Impl.Supports), not errors.
 	DTypes []cases.DType
+	// Contract is what the program declares (nil: Standard); its DTypes
+	// field is replaced by DTypes above.
+	Contract *Contract
 	// Timeout bounds each round trip (default DefaultCommandTimeout).
 	Timeout time.Duration
 	// BatchSize caps the cases per round trip (default DefaultCommandBatch).
@@ -168,6 +171,14 @@ func Command(name string, argv []string, opts CommandOptions) (*Impl, error) {
 		im.B32 = batchFunc[float32](c, cases.Float32)
 	}
 	im.Cases = c.evalCases
+	if opts.Contract != nil || len(opts.DTypes) > 0 {
+		k := Standard
+		if opts.Contract != nil {
+			k = *opts.Contract
+		}
+		k.DTypes = append([]cases.DType(nil), opts.DTypes...)
+		im.Contract = &k
+	}
 	liveMu.Lock()
 	live[c] = true
 	byImpl[im] = c
@@ -658,8 +669,8 @@ func (im *Impl) precheck(c *cases.Case) (cases.Result, bool) {
 	if err := c.Validate(); err != nil {
 		return cases.Result{ID: c.ID, Err: err.Error()}, false
 	}
-	if (c.DType == cases.Float32 && im.F32 == nil && im.C32 == nil) || (c.DType == cases.Float64 && im.F64 == nil && im.C64 == nil) {
-		return cases.Result{ID: c.ID, Err: fmt.Sprintf("%s has no %s implementation", im.Name, c.DType)}, false
+	if !im.Supports(c.DType) {
+		return cases.Result{ID: c.ID, Err: NotSupported(im.Name, c.DType)}, false
 	}
 	return cases.Result{}, true
 }

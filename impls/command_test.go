@@ -350,17 +350,17 @@ func TestCommandDeclaredDType(t *testing.T) {
 	// never reach it when only float64 is declared.
 	im := startChild(t, "crash", 0, CommandOptions{DTypes: []cases.DType{cases.Float64}})
 	c := testCases(1, cases.Float32)[0]
-	if r := im.Case(&c); r.Err == "" || !strings.Contains(r.Err, "no float32") {
+	if r := im.Case(&c); r.Err == "" || !strings.Contains(r.Err, "does not support float32") {
 		t.Errorf("float32 case: %+v, want not supported", r)
 	}
-	if rs := im.CaseBatch([]cases.Case{c}); !strings.Contains(rs[0].Err, "no float32") {
+	if rs := im.CaseBatch([]cases.Case{c}); !strings.Contains(rs[0].Err, "does not support float32") {
 		t.Errorf("CaseBatch float32: %+v", rs[0])
 	}
 	if err := im.ProtocolErr(); err != nil {
 		t.Errorf("the float32 case was sent: %v", err)
 	}
-	if im.F32 != nil || im.F64 == nil {
-		t.Errorf("F32 set %v, F64 set %v; want float64 only", im.F32 != nil, im.F64 != nil)
+	if im.Supports(cases.Float32) || !im.Supports(cases.Float64) {
+		t.Errorf("Supports float32 %v, float64 %v; want float64 only", im.Supports(cases.Float32), im.Supports(cases.Float64))
 	}
 }
 
