@@ -6,6 +6,9 @@
 //	infogain eval   --impl NAME [--in FILE] [--out FILE]
 //	infogain report [--out DIR] [--size gate|full] [--seed N] ...
 //	infogain gate   [--baseline FILE] [--update]
+//	infogain cases  [--size gate|full] [--family F,...] [--dtype D] [--seed N] [--id ID]
+//	infogain check  --cmd 'PROGRAM ARGS' [--name N] [--size gate|full] [--dtype D] [--timeout D] [--baseline FILE] [--update]
+//	infogain score  --cases FILE --results FILE
 //
 // This file and its siblings only parse flags and wire packages together;
 // the logic lives in cases, impls and reports.
@@ -16,6 +19,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/infogain-dev/infogain/impls"
 )
 
 type command struct {
@@ -29,6 +34,9 @@ func commands() []command {
 		{"eval", "evaluate one implementation on JSON-lines cases", runEval},
 		{"report", "write a stability report scored against the reference", runReport},
 		{"gate", "compare a fresh gate-size report with the committed baseline", runGate},
+		{"cases", "write the suite's cases as JSON lines, with the ids reports print", runCases},
+		{"check", "judge a program that speaks docs/protocol.md: properties and scored families", runCheck},
+		{"score", "judge results computed elsewhere against the reference", runScore},
 	}
 }
 
@@ -39,11 +47,14 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'infogain <command> --help' for a command's flags.\n")
-	fmt.Fprintf(w, "Exit status: 0 success, 1 gate failure, 2 usage or I/O error.\n")
+	fmt.Fprintf(w, "Exit status: 0 success, 1 gate or check failure, 2 usage, I/O or protocol error.\n")
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	killChildrenOnSignal()
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	impls.CloseAll()
+	os.Exit(code)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
