@@ -220,7 +220,7 @@ func verdicts(im *impls.Impl, all []cases.Case, rep *reports.Report, cfg Config)
 		dt  cases.DType
 	}
 	byKey := map[key]*Verdict{}
-	worst := map[key]float64{}
+	worst := map[key]rank{}
 	worstAt := map[key]int{}
 	var order []key
 	k := im.Declared()
@@ -256,11 +256,8 @@ func verdicts(im *impls.Impl, all []cases.Case, rep *reports.Report, cfg Config)
 		}
 		v.LossScaledWorst = math.Max(v.LossScaledWorst, s.LossScaled)
 		v.GradScaledWorst = math.Max(v.GradScaledWorst, s.GradScaled)
-		bad := badness(s, k)
-		if s.Violation {
-			bad += 1e300 // a violation is worse than any error within bounds
-		}
-		if worstAt[kk] < 0 || bad > worst[kk] {
+		bad := rank{s.Violation, badness(s, k)}
+		if worstAt[kk] < 0 || bad.worse(worst[kk]) {
 			worst[kk], worstAt[kk] = bad, i
 		}
 	}
@@ -282,6 +279,20 @@ func verdicts(im *impls.Impl, all []cases.Case, rep *reports.Report, cfg Config)
 		out = append(out, *v)
 	}
 	return out
+}
+
+// rank orders cases from best to worst: any violation is worse than any
+// result within bounds, then by badness.
+type rank struct {
+	violation bool
+	bad       float64
+}
+
+func (a rank) worse(b rank) bool {
+	if a.violation != b.violation {
+		return a.violation
+	}
+	return a.bad > b.bad
 }
 
 // badness is how far a score is from its bounds: the largest of its

@@ -44,7 +44,7 @@ func Score(name string, casesIn, resultsIn io.Reader, k impls.Contract, casesNam
 		dt  cases.DType
 	}
 	byKey := map[key]*Verdict{}
-	worst := map[key]float64{}
+	worst := map[key]rank{}
 	var order []key
 	for i := range all {
 		c := &all[i]
@@ -67,7 +67,7 @@ func Score(name string, casesIn, resultsIn io.Reader, k impls.Contract, casesNam
 			v = &Verdict{Family: c.Family, DType: c.DType}
 			byKey[kk] = v
 			order = append(order, kk)
-			worst[kk] = math.Inf(-1)
+			worst[kk] = rank{bad: math.Inf(-1)}
 		}
 		v.Cases++
 		m := vd.Measurement
@@ -92,11 +92,8 @@ func Score(name string, casesIn, resultsIn io.Reader, k impls.Contract, casesNam
 		if m.Err != "" || m.NonFinite || m.Mismatch {
 			bad = math.Inf(1)
 		}
-		if !vd.OK {
-			bad += 1e300
-		}
-		if bad > worst[kk] {
-			worst[kk] = bad
+		if r := (rank{!vd.OK, bad}); r.worse(worst[kk]) {
+			worst[kk] = r
 			v.WorstID = c.ID
 			v.Worst = caseJSON(c)
 			v.Why = ""
