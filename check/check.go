@@ -135,7 +135,7 @@ func Run(cfg Config) (*Result, error) {
 		return nil, err
 	}
 	// Batched first: the sweep asks case by case, from its workers.
-	pre := prefetch(im, all)
+	pre := Prefetch(im, all)
 	rcfg.Impls = []*impls.Impl{pre}
 	var mu sync.Mutex
 	rcfg.Properties = func(*impls.Impl) ([]string, error) {
@@ -161,10 +161,12 @@ func Run(cfg Config) (*Result, error) {
 	return res, nil
 }
 
-// prefetch evaluates cs through im's batched path and returns an Impl
-// that answers those cases from the results (each once, matched by the
-// case's content and id) and any other case through im.
-func prefetch(im *impls.Impl, cs []cases.Case) *impls.Impl {
+// Prefetch evaluates cs through im's batched path (impls.Impl.CaseBatch:
+// a program's round trips of many cases) and returns a copy of im that
+// answers each of those cases once from the results (matched by the
+// case's content and id) and any other case through im: a sweep that asks
+// case by case then costs no round trip per case.
+func Prefetch(im *impls.Impl, cs []cases.Case) *impls.Impl {
 	var send []cases.Case
 	for i := range cs {
 		if im.Supports(cs[i].DType) {
@@ -177,8 +179,7 @@ func prefetch(im *impls.Impl, cs []cases.Case) *impls.Impl {
 	for i := range send {
 		cache[caseKey(&send[i])] = rs[i]
 	}
-	pre := *im
-	pre.Cases = func(batch []cases.Case) []cases.Result {
+	return im.WithCases(func(batch []cases.Case) []cases.Result {
 		out := make([]cases.Result, len(batch))
 		var miss []int
 		mu.Lock()
@@ -202,8 +203,7 @@ func prefetch(im *impls.Impl, cs []cases.Case) *impls.Impl {
 			}
 		}
 		return out
-	}
-	return &pre
+	})
 }
 
 func caseKey(c *cases.Case) string {

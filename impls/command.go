@@ -635,6 +635,20 @@ func CloseAll() {
 	wg.Wait()
 }
 
+// WithCases returns a copy of im whose batched path is f (which may call
+// im's). For an Impl made by Command the copy shares its program: Close,
+// ProtocolErr and PID of either are the program's.
+func (im *Impl) WithCases(f func(cs []cases.Case) []cases.Result) *Impl {
+	cp := *im
+	cp.Cases = f
+	liveMu.Lock()
+	if c := byImpl[im]; c != nil {
+		byImpl[&cp] = c
+	}
+	liveMu.Unlock()
+	return &cp
+}
+
 // CaseBatch evaluates cs in order, one result each, as Case would. An
 // implementation with a batched path (Command's) evaluates every valid case
 // of a dtype it supports in as few round trips as its batch size allows;
