@@ -448,6 +448,10 @@ func (c *command) endErr(id string, i, n int, m lineMsg) error {
 	case <-time.After(closeGrace):
 	}
 	what += fmt.Sprintf(" (%d of %d cases of the round trip answered)", i, n)
+	select { // the last of stderr (a traceback) may still be in the pipe
+	case <-c.stderrDone:
+	case <-time.After(500 * time.Millisecond):
+	}
 	if t := c.stderr.tail(); t != "" {
 		what += "; last stderr: " + t
 	}
