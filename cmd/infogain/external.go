@@ -72,10 +72,11 @@ func pairFlags(cmds, agrees []string) string {
 }
 
 // printAgreements prints, for each --agree A=B, how often A and B agree
-// bit for bit on the report's cases.
+// bit for bit on the report's cases; it exits 2 when a program broke the
+// protocol.
 func printAgreements(cfg reports.Config, agrees []string, stdout, stderr io.Writer) int {
 	if len(agrees) == 0 {
-		return 0
+		return protocolErrors(cfg, stderr)
 	}
 	all, err := reports.Suite(cfg)
 	if err != nil {
@@ -95,6 +96,12 @@ func printAgreements(cfg reports.Config, agrees []string, stdout, stderr io.Writ
 		}
 		fmt.Fprintf(stdout, "agreement: %s\n", check.Agree(ia, ib, all))
 	}
+	return protocolErrors(cfg, stderr)
+}
+
+// protocolErrors reports the protocol errors of the report's programs
+// (their rows then hold errors after the case they failed on): exit 2.
+func protocolErrors(cfg reports.Config, stderr io.Writer) int {
 	var perr error
 	for _, im := range cfg.Impls {
 		perr = errors.Join(perr, im.ProtocolErr())

@@ -253,3 +253,25 @@ func TestSignalKillsChildren(t *testing.T) {
 		}
 	}
 }
+
+func TestReportCmdRows(t *testing.T) {
+	bin := infogainBin(t)
+	out := t.TempDir()
+	code, stdout, errOut := runCLI("report", "--size", "gate", "--family", "dominant", "--props=false", "--out", out,
+		"--impl", "fused", "--cmd", "fused-ext="+bin+" eval --impl fused", "--agree", "fused-ext=fused")
+	if code != 0 || !strings.Contains(stdout, "× 2 implementations") || !strings.Contains(stdout, "fused-ext and fused agree bit for bit on 80 of 80 cases") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "report.md"))
+	if err != nil || !bytes.Contains(md, []byte("fused-ext")) || !bytes.Contains(md, []byte("--cmd 'fused-ext=")) {
+		t.Errorf("report.md lacks the row or its --cmd: %v", err)
+	}
+	code, _, errOut = runCLI("report", "--size", "gate", "--family", "dominant", "--props=false", "--out", t.TempDir(),
+		"--impl", "fused", "--cmd", "bad=sh -c 'exit 3'")
+	if code != 2 || !strings.Contains(errOut, "protocol error") {
+		t.Errorf("a program that exits: exit %d, %q", code, errOut)
+	}
+	if code, _, _ := runCLI("report", "--cmd", "noequals"); code != 2 {
+		t.Errorf("--cmd without NAME=: exit %d", code)
+	}
+}
