@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/infogain-dev/infogain/hmat"
 )
 
 // A Family is a deterministic generator of cases that provoke one class of
@@ -142,6 +144,15 @@ func Families() []Family {
 				"of docs/design.md §7 apply: NaN, NaN, NaN, and loss +Inf with g_j = −h_j. Provokes Inf − Inf "+
 				"and 0·Inf in the max shift (pytorch/pytorch#6864: softmax NaN when one Inf is present).",
 			genNonfinite),
+		family("h-tree",
+			"Rows of realistic infogain matrices built by package hmat the way docs/hmat.md tells users to: "+
+				"a 3-level class tree (root, 2 to 5 coarse groups, 2 or 3 fine groups each, the leaves; "+
+				"distance = path length 2, 4 or 6), C ∈ {10, 30, 100, 300, 1000}, transform gauss or exp "+
+				"with τ ∈ {0.5, 1, 2, 4}, linear or max-minus, rows normalised or not, sometimes smoothed "+
+				"(ε 0.05 or 0.1); logits moderate or aligned with the similarities as in a trained network. "+
+				"Provokes the S ≠ 1 gradient error (S up to about 1.5·C for max-minus) and long dense rows whose "+
+				"entries span e^0 to e^−72, the H Caffe InfogainLoss users build (BVLC/caffe#3855).",
+			genHTree),
 	}
 }
 
@@ -543,6 +554,71 @@ func genNonfinite(g *gen, i int) Case {
 		x[l] = math.Inf(-1)
 		if C > 1 && g.coin() {
 			x[(l+1)%C] = math.Inf(-1)
+		}
+	}
+	return Case{Logits: x, H: h, Label: l}
+}
+
+// hTreeCs are the class counts of the h-tree family.
+var hTreeCs = [...]int{10, 30, 100, 300, 1000}
+
+// genHTree takes row l of the H that hmat.Build makes from a 3-level
+// tree, computed by hmat.BuildRow (the same bits in O(C) instead of
+// O(C²) work; hmat tests the equality). hmat is bit-identical on every
+// architecture (a portable exp, no fused multiply-adds), so the cases are
+// too.
+func genHTree(g *gen, i int) Case {
+	C := hTreeCs[g.intn(len(hTreeCs))]
+	a, b := 2+g.intn(4), 2+g.intn(2)
+	for a*b > C {
+		a--
+	}
+	tree, err := hmat.LevelTree(C, a, b)
+	if err != nil {
+		panic(err) // a*b ≤ C by construction
+	}
+	spec := hmat.Spec{Normalize: hmat.NoNormalization}
+	switch i % 4 {
+	case 0, 1:
+		spec.Transform = [...]hmat.Transform{hmat.Gauss, hmat.Exp}[i%4]
+		spec.Tau = [...]float64{0.5, 1, 2, 4}[g.intn(4)]
+	case 2:
+		spec.Transform = hmat.Linear
+	default:
+		spec.Transform = hmat.MaxMinus
+	}
+	if g.coin() {
+		spec.Normalize = hmat.NormalizeRowsTo1
+	}
+	if g.intn(3) == 0 {
+		spec.Smooth = [...]float64{0.05, 0.1}[g.intn(2)]
+	}
+	l := g.intn(C)
+	d, err := tree.DistanceRow(l)
+	if err != nil {
+		panic(err)
+	}
+	maxD, err := tree.MaxDistance()
+	if err != nil {
+		panic(err)
+	}
+	row, err := hmat.BuildRow(d, l, maxD, spec)
+	if err != nil {
+		panic(err)
+	}
+	h := make([]float64, C)
+	for j, v := range row {
+		h[j] = g.fit(v)
+	}
+	var x []float64
+	if g.coin() {
+		x = g.uniformRow(C, -4, 4)
+	} else {
+		// A trained network: logits rise with the similarity to the label.
+		beta := [...]float64{5, 20}[g.intn(2)]
+		x = make([]float64, C)
+		for j := range x {
+			x[j] = g.fit(float64(beta*(h[j]/h[l])) + g.uniform(-1, 1))
 		}
 	}
 	return Case{Logits: x, H: h, Label: l}

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/props"
 	"github.com/infogain-dev/infogain/reports"
@@ -208,7 +209,7 @@ func Prefetch(im *impls.Impl, cs []cases.Case) *impls.Impl {
 
 func caseKey(c *cases.Case) string {
 	var b bytes.Buffer
-	cases.NewEncoder(&b).Encode(c)
+	jsonl.NewEncoder(&b).Encode(c)
 	return b.String()
 }
 
@@ -323,7 +324,7 @@ func badness(s *reports.CaseScore, k impls.Contract) float64 {
 
 func caseJSON(c *cases.Case) string {
 	var b bytes.Buffer
-	if err := cases.NewEncoder(&b).Encode(c); err != nil {
+	if err := jsonl.NewEncoder(&b).Encode(c); err != nil {
 		return fmt.Sprintf("(unencodable case %s: %v)", c.ID, err)
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -412,7 +413,7 @@ func (r *Result) Write(w io.Writer, replay string) {
 
 func batchString(b *cases.Batch) string {
 	var buf bytes.Buffer
-	if err := cases.NewEncoder(&buf).EncodeBatch("batch", b); err != nil {
+	if err := jsonl.NewEncoder(&buf).EncodeBatch("batch", b); err != nil {
 		return fmt.Sprintf("%+v", *b)
 	}
 	return strings.TrimRight(buf.String(), "\n")

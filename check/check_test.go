@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/impls/builtin"
 	"github.com/infogain-dev/infogain/reports"
@@ -89,7 +90,7 @@ func TestScoreErrors(t *testing.T) {
 	// Correct results pass; a wrong one fails and is named.
 	ref := impls.Reference()
 	var cb, rb bytes.Buffer
-	enc, renc := cases.NewEncoder(&cb), cases.NewEncoder(&rb)
+	enc, renc := jsonl.NewEncoder(&cb), jsonl.NewEncoder(&rb)
 	cs, _ := reports.Suite(reports.Config{Size: reports.SizeGate, Families: []string{"moderate"}, DTypes: []cases.DType{cases.Float64}})
 	for i := range cs {
 		enc.Encode(&cs[i])

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 )
 
@@ -22,7 +23,7 @@ import (
 // that does not answer its case, or a count that differs is an error.
 // casesName names the cases file in replay lines.
 func Score(name string, casesIn, resultsIn io.Reader, k impls.Contract, casesName string) (*Result, error) {
-	dec := cases.NewDecoder(casesIn)
+	dec := jsonl.NewDecoder(casesIn)
 	var all []cases.Case
 	for {
 		c, err := dec.Next()
@@ -120,12 +121,12 @@ func Score(name string, casesIn, resultsIn io.Reader, k impls.Contract, casesNam
 }
 
 // lineReader yields the non-blank lines of a stream, at most
-// cases.MaxLineBytes each.
+// jsonl.MaxLineBytes each.
 type lineReader struct{ s *bufio.Scanner }
 
 func newLineReader(r io.Reader) *lineReader {
 	s := bufio.NewScanner(r)
-	s.Buffer(make([]byte, 64<<10), cases.MaxLineBytes+2)
+	s.Buffer(make([]byte, 64<<10), jsonl.MaxLineBytes+2)
 	return &lineReader{s}
 }
 

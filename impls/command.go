@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 )
 
 // The implementation protocol of docs/protocol.md: a long-lived child
@@ -267,7 +268,7 @@ func (c *command) start() error {
 }
 
 // readLines sends every line of r (without its newline, "\r\n" trimmed)
-// and then the end of the stream. A line over cases.MaxLineBytes ends the
+// and then the end of the stream. A line over jsonl.MaxLineBytes ends the
 // stream with an error.
 func readLines(r io.Reader, out chan<- lineMsg) {
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -275,8 +276,8 @@ func readLines(r io.Reader, out chan<- lineMsg) {
 	for {
 		frag, err := br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			if len(acc)+len(frag) > cases.MaxLineBytes {
-				out <- lineMsg{err: fmt.Errorf("a line longer than %d bytes", cases.MaxLineBytes)}
+			if len(acc)+len(frag) > jsonl.MaxLineBytes {
+				out <- lineMsg{err: fmt.Errorf("a line longer than %d bytes", jsonl.MaxLineBytes)}
 				return
 			}
 			acc = append(acc, frag...)
@@ -363,7 +364,7 @@ func (c *command) roundTrip(cs []cases.Case, out []cases.Result) {
 	ids := make([]string, len(cs))
 	buf := c.wbuf[:0]
 	var lb bytes.Buffer
-	enc := cases.NewEncoder(&lb)
+	enc := jsonl.NewEncoder(&lb)
 	for i := range cs {
 		ids[i] = c.sentID(cs[i].ID)
 		sent := cs[i]

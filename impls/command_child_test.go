@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 )
 
 // The test binary doubles as the programs the protocol driver talks to: run
@@ -84,8 +85,8 @@ func runChild(mode string) int {
 		}
 	}
 	out := bufio.NewWriterSize(os.Stdout, 64<<10)
-	dec := cases.NewDecoder(&flushBefore{r: os.Stdin, w: out})
-	enc := cases.NewEncoder(out)
+	dec := jsonl.NewDecoder(&flushBefore{r: os.Stdin, w: out})
+	enc := jsonl.NewEncoder(out)
 	for k := 0; ; k++ {
 		c, err := dec.Next()
 		if err == io.EOF {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 )
 
 // resultFields are the fields a result line may have (docs/protocol.md);
@@ -15,7 +16,7 @@ var resultFields = map[string]bool{"id": true, "loss": true, "grad": true, "erro
 // ParseResultLine decodes one result line of the protocol (without its
 // newline) as the answer to c, sent with id sentID. It errors, naming what
 // is wrong, on: a line that is not one JSON object of the result format
-// (cases.DecodeResult), an unknown field, an id other than sentID, a
+// (jsonl.DecodeResult), an unknown field, an id other than sentID, a
 // gradient with other than C entries, and for a float32 case a loss or
 // gradient entry that is not a float32 value (exactly, or written as the
 // shortest decimal of one). The returned result carries sentID.
@@ -36,7 +37,7 @@ func parseResultLine(line []byte, sentID string, c *cases.Case) (cases.Result, e
 			return cases.Result{}, fmt.Errorf("unknown field %q (a result has id, loss, grad or error; a program's own fields start with _): %s", k, quoteLine(line))
 		}
 	}
-	r, err := cases.DecodeResult(line)
+	r, err := jsonl.DecodeResult(line)
 	if err != nil {
 		return cases.Result{}, fmt.Errorf("bad result line (%v): %s", err, quoteLine(line))
 	}
@@ -68,7 +69,7 @@ func parseResultLine(line []byte, sentID string, c *cases.Case) (cases.Result, e
 
 // topLevelKeys returns the names of the fields of the JSON object in line,
 // in order, without decoding their values; it errors when line is not a
-// single object (the values themselves are checked by cases.DecodeResult).
+// single object (the values themselves are checked by jsonl.DecodeResult).
 // Names with escapes are returned raw.
 func topLevelKeys(line []byte) ([]string, error) {
 	i := skipWS(line, 0)

@@ -11,6 +11,7 @@ import (
 	"github.com/leanovate/gopter/prop"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 )
 
 // batchInput is the generated value of the batch properties.
@@ -323,7 +324,7 @@ func formatBatch(b *cases.Batch) string {
 	fl := func(v []float64) string {
 		s := make([]string, len(v))
 		for i, x := range v {
-			s[i] = cases.FormatFloat(x, b.DType)
+			s[i] = jsonl.FormatFloat(x, b.DType)
 		}
 		return "[" + strings.Join(s, ",") + "]"
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/reports"
 )
 
@@ -73,7 +74,7 @@ Flags:
 		w = f
 	}
 	bw := bufio.NewWriter(w)
-	enc := cases.NewEncoder(bw)
+	enc := jsonl.NewEncoder(bw)
 	found := map[string]bool{}
 	for i := range all {
 		if len(want) > 0 && !want[all[i].ID] {

@@ -4,7 +4,8 @@
 // Usage:
 //
 //	infogain eval   --impl NAME [--in FILE] [--out FILE]
-//	infogain report [--out DIR] [--size gate|full] [--seed N] ...
+//	infogain report [--out DIR] [--size gate|full|huge] [--seed N] [--shard I/N] ...
+//	infogain merge  DIR... [--out DIR]
 //	infogain gate   [--baseline FILE] [--update]
 //	infogain cases  [--size gate|full] [--family F,...] [--dtype D] [--seed N] [--id ID]
 //	infogain check  --cmd 'PROGRAM ARGS' [--name N] [--size gate|full] [--dtype D] [--timeout D] [--baseline FILE] [--update]
@@ -33,7 +34,9 @@ func commands() []command {
 	return []command{
 		{"eval", "evaluate one implementation on JSON-lines cases", runEval},
 		{"report", "write a stability report scored against the reference", runReport},
+		{"merge", "combine the partial results of report --shard into the full report", runMerge},
 		{"gate", "compare a fresh gate-size report with the committed baseline", runGate},
+		{"h", "build, check and convert infogain matrices H (docs/hmat.md)", runH},
 		{"cases", "write the suite's cases as JSON lines, with the ids reports print", runCases},
 		{"check", "judge a program that speaks docs/protocol.md: properties and scored families", runCheck},
 		{"score", "judge results computed elsewhere against the reference", runScore},

@@ -43,11 +43,7 @@ func infogainBin(t *testing.T) string {
 	return binPath
 }
 
-func runCLI(args ...string) (int, string, string) {
-	var stdout, stderr bytes.Buffer
-	code := run(args, strings.NewReader(""), &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
+// runCLI (h_test.go) runs the command in process.
 
 // TestEvalAnswersBeforeEOF: eval answers each case while its stdin is still
 // open, as the protocol requires (docs/protocol.md).
