@@ -41,3 +41,8 @@ build hmat FuzzDecodeCSV
 build hmat FuzzDecodeJSON
 build hmat FuzzDecodeNPY
 build hmat FuzzDecodeBinaryProto
+# ./impls: the implementation protocol's result decoder, and the driver
+# against a scripted misbehaving child (the fuzz binary itself, re-run with
+# IMPLS_CHILD set: an init function turns it into the child).
+build impls FuzzParseResultLine
+build impls FuzzCommandDriver

@@ -17,7 +17,7 @@ import (
 func runCases(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("cases", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	size := fs.String("size", string(reports.SizeGate), "suite size: gate or full")
+	size := fs.String("size", string(reports.SizeGate), "suite size: gate, full or huge")
 	seed := fs.Uint64("seed", reports.DefaultSeed, "seed of the case generators")
 	out := fs.String("out", "-", "output file (- for stdout)")
 	var families, dtypes, ids listFlag

@@ -174,7 +174,7 @@ func TestCasesReproducesIDs(t *testing.T) {
 	if code, _, errOut := runCLI("cases", "--id", "nope/0001"); code != 2 || !strings.Contains(errOut, `no case with id "nope/0001"`) {
 		t.Errorf("unknown id: exit %d, %q", code, errOut)
 	}
-	if code, _, _ := runCLI("cases", "--size", "huge"); code != 2 {
+	if code, _, _ := runCLI("cases", "--size", "no-such-size"); code != 2 {
 		t.Errorf("unknown size: exit %d", code)
 	}
 }
