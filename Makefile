@@ -94,6 +94,8 @@ fuzz:
 	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
 	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -fuzz '^FuzzSIMDMatchesGo$$' -fuzztime $(FUZZTIME)
 	for t in CSV JSON NPY BinaryProto; do $(GO) test ./hmat -run '^$$' -fuzz "^FuzzDecode$$t\$$" -fuzztime $(FUZZTIME) || exit 1; done
+	$(GO) test ./impls -run '^$$' -fuzz '^FuzzParseResultLine$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./impls -run '^$$' -fuzz '^FuzzCommandDriver$$' -fuzztime $(FUZZTIME)
 
 ## props-full: the property battery at 5000 cases per property, many-classes included
 props-full:
