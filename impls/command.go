@@ -24,10 +24,13 @@ import (
 
 // Protocol defaults; CommandOptions overrides them.
 const (
-	// DefaultCommandTimeout bounds one round trip (a batch of up to
-	// DefaultCommandBatch cases): a program that has not answered every
-	// case of the batch by then is killed.
+	// DefaultCommandTimeout bounds the wait for each answer: a program
+	// that writes no result line for that long while a case awaits one is
+	// killed (a hang is found in this time, however long the batch).
 	DefaultCommandTimeout = 60 * time.Second
+	// maxBatchValues caps the logits sent in one round trip (besides
+	// BatchSize), so that a batch of very wide cases stays a few MiB.
+	maxBatchValues = 1 << 20
 	// DefaultCommandBatch is the most cases sent in one round trip.
 	DefaultCommandBatch = 512
 	// DefaultStderrLimit is how many bytes of a program's stderr pass
@@ -54,7 +57,8 @@ type CommandOptions struct {
 	// Contract is what the program declares (nil: Standard); its DTypes
 	// field is replaced by DTypes above.
 	Contract *Contract
-	// Timeout bounds each round trip (default DefaultCommandTimeout).
+	// Timeout bounds the wait for each answer (default
+	// DefaultCommandTimeout).
 	Timeout time.Duration
 	// BatchSize caps the cases per round trip (default DefaultCommandBatch).
 	BatchSize int
@@ -133,7 +137,7 @@ var (
 // are not supported. Every result is checked: one line per case, in order,
 // with the id sent, either "error" or a loss and exactly C gradient entries,
 // no unknown field, values of a float32 case exactly float32. A violation,
-// an exit or a round trip over opts.Timeout is a *ProtocolError naming the
+// an exit or a wait over opts.Timeout for an answer is a *ProtocolError naming the
 // case: the program is killed, results already read are kept, and every
 // later case gets the error at once (ProtocolErr returns it).
 func Command(name string, argv []string, opts CommandOptions) (*Impl, error) {
@@ -310,9 +314,14 @@ func (c *command) evalCases(cs []cases.Case) []cases.Result {
 	out := make([]cases.Result, len(cs))
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for lo := 0; lo < len(cs); lo += c.batch {
-		hi := min(lo+c.batch, len(cs))
+	for lo := 0; lo < len(cs); {
+		hi, values := lo, 0
+		for hi < len(cs) && hi-lo < c.batch && (hi == lo || values+cs[hi].C() <= maxBatchValues) {
+			values += cs[hi].C()
+			hi++
+		}
 		c.roundTrip(cs[lo:hi], out[lo:hi])
+		lo = hi
 	}
 	return out
 }
@@ -407,6 +416,7 @@ func (c *command) roundTrip(cs []cases.Case, out []cases.Result) {
 			r.ID = cs[i].ID
 			out[i] = r
 			c.lastID = ids[i]
+			timer.Reset(c.timeout)
 		case <-timer.C:
 			c.breakWith(&ProtocolError{Impl: c.name, Case: ids[i], What: fmt.Sprintf(
 				"no answer within %v (%d of %d cases of the round trip answered); killed %s",

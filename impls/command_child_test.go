@@ -66,6 +66,7 @@ var childActions = []string{
 	"twice",       // 13: two result lines for one case
 	"notf32",      // 14: a float32 case answered with a float64-only loss
 	"stderr",      // 15: a burst of 256 KiB on stderr, then the answer
+	"slow",        // 16: 100 ms, then the answer (steady progress, not a hang)
 }
 
 func runChild(mode string) int {
@@ -149,6 +150,9 @@ func runChild(mode string) int {
 			r.Loss = 0.30000000000000004
 		case "stderr":
 			os.Stderr.Write([]byte(strings.Repeat("e", 256<<10)))
+		case "slow":
+			out.Flush()
+			time.Sleep(100 * time.Millisecond)
 		}
 		enc.EncodeResult(&r)
 	}

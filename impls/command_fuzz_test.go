@@ -102,7 +102,7 @@ func FuzzCommandDriver(f *testing.F) {
 				if r.Err != "no thanks" {
 					t.Fatalf("case %s: %+v, want the program's error", cs[i].ID, r)
 				}
-			case action == "echo" || action == "stderr" || action == "twice":
+			case action == "echo" || action == "stderr" || action == "twice" || action == "slow":
 				if r.Err != "" || len(r.Grad) != cs[i].C() || r.Loss != float64(cs[i].C()) {
 					t.Fatalf("case %s: %+v, want the echo", cs[i].ID, r)
 				}

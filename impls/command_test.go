@@ -2,6 +2,7 @@ package impls
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -473,5 +474,23 @@ func TestParseResultLine(t *testing.T) {
 		return r.Loss
 	}()) {
 		t.Errorf("nan loss not read as NaN")
+	}
+}
+
+// TestCommandTimeoutIsPerAnswer: a program that answers steadily is never
+// cut, however long the whole batch takes (8 × 100 ms against a 500 ms
+// timeout); only silence is.
+func TestCommandTimeoutIsPerAnswer(t *testing.T) {
+	var script []byte
+	for range 8 {
+		script = append(script, 16) // "slow": 100 ms per answer
+	}
+	im := startChild(t, "script", -1, CommandOptions{Timeout: 500 * time.Millisecond, BatchSize: 8},
+		childScriptEnv+"="+hex.EncodeToString(script))
+	cs := testCases(8, cases.Float64)
+	checkEcho(t, &cs[0], im.Case(&cs[0])) // the start is not an answer's wait
+	rs := im.CaseBatch(cs[:8])
+	for i := range rs {
+		checkEcho(t, &cs[i], rs[i])
 	}
 }

@@ -24,7 +24,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	name := fs.String("name", "", "the implementation's name in the verdict (default: the program's base name)")
 	size := fs.String("size", string(reports.SizeGate), "suite size: gate or full")
 	seed := fs.Uint64("seed", reports.DefaultSeed, "seed of the suite's case generators")
-	timeout := fs.Duration("timeout", impls.DefaultCommandTimeout, "per round trip (a batch of cases): a program that has not answered by then is killed")
+	timeout := fs.Duration("timeout", impls.DefaultCommandTimeout, "longest wait for each answer: a program silent that long while a case awaits its result is killed")
 	baseline := fs.String("baseline", "", "your own regression gate: compare with this baseline file, as infogain gate does")
 	update := fs.Bool("update", false, "with --baseline: write the baseline instead of comparing")
 	var dtypes, families, only listFlag
