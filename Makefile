@@ -7,7 +7,8 @@ REPORT_DIR  ?= reports/latest
 PYTHON      ?= /usr/bin/python3
 
 .PHONY: all build build-fast test test-short test-pure test-simd test-purego vet lint fmt-check report report-example gate gate-update \
-        fuzz props-full bench bench-peers ref-tables ci lint-ci fuzz-build hmat-xcheck-deps hmat-xcheck hmat-values
+        fuzz props-full bench bench-peers ref-tables ci lint-ci fuzz-build hmat-xcheck-deps hmat-xcheck hmat-values \
+        adapters-deps adapters-test check-torch check-numpy-naive
 
 all: build
 
@@ -69,9 +70,13 @@ hmat-values:
 
 ci: fmt-check vet test
 
-## report: the main job — full stability report into $(REPORT_DIR) (reports/latest)
+## report: the main job — full stability report into $(REPORT_DIR) (reports/latest); when
+## $(PYTHON) has torch, real PyTorch (adapters/torch_xent.py) is a row beside the port `torch`,
+## and the two are compared bit for bit
+TORCH_ROW = $(shell $(PYTHON) -c 'import torch' >/dev/null 2>&1 && \
+	echo "--cmd 'torch-real=$(PYTHON) adapters/torch_xent.py' --agree torch-real=torch")
 report:
-	$(GO) run ./cmd/infogain report --out $(REPORT_DIR) --size full
+	$(GO) run ./cmd/infogain report --out $(REPORT_DIR) --size full $(TORCH_ROW)
 
 ## report-example: regenerate the committed reports/example (gate size)
 report-example:
@@ -98,6 +103,8 @@ fuzz:
 	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -fuzz '^FuzzSIMDMatchesGo$$' -fuzztime $(FUZZTIME)
 	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -fuzz '^FuzzLossRowsMatchesLoss$$' -fuzztime $(FUZZTIME)
 	for t in CSV JSON NPY BinaryProto; do $(GO) test ./hmat/hfile -run '^$$' -fuzz "^FuzzDecode$$t\$$" -fuzztime $(FUZZTIME) || exit 1; done
+	$(GO) test ./impls -run '^$$' -fuzz '^FuzzParseResultLine$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./impls -run '^$$' -fuzz '^FuzzCommandDriver$$' -fuzztime $(FUZZTIME)
 
 ## props-full: the property battery at 5000 cases per property, many-classes included
 props-full:
@@ -121,3 +128,22 @@ hmat-xcheck-deps:
 ## hmat-xcheck: hmat's binaryproto and .npy files decoded by python3-protobuf (schema from protoc) and numpy, value by value
 hmat-xcheck: hmat-xcheck-deps
 	$(GO) test ./hmat/hfile -run CrossCheckWithPython -count=1 -v
+
+## adapters-deps: Debian's python3-torch and python3-numpy for $(PYTHON), installed when missing
+adapters-deps:
+	@$(PYTHON) -c 'import torch, numpy' >/dev/null 2>&1 || { \
+		echo "adapters: installing Debian python3-torch python3-numpy"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-torch python3-numpy; }
+
+## adapters-test: the adapters (real PyTorch, numpy naive) through the protocol
+adapters-test: adapters-deps
+	$(GO) test -count=1 ./adapters
+
+## check-torch: infogain check's verdict on real PyTorch (gate size)
+check-torch: adapters-deps
+	$(GO) run ./cmd/infogain check --name torch-real --cmd '$(PYTHON) adapters/torch_xent.py'
+
+## check-numpy-naive: infogain check's verdict on Caffe's naive InfogainLoss in numpy (fails, by design)
+check-numpy-naive: adapters-deps
+	$(GO) run ./cmd/infogain check --name numpy-naive --cmd '$(PYTHON) adapters/numpy_naive.py'

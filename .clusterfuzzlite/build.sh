@@ -42,3 +42,8 @@ build hmat/hfile FuzzDecodeCSV
 build hmat/hfile FuzzDecodeJSON
 build hmat/hfile FuzzDecodeNPY
 build hmat/hfile FuzzDecodeBinaryProto
+# ./impls: the implementation protocol's result decoder, and the driver
+# against a scripted misbehaving child (the fuzz binary itself, re-run with
+# IMPLS_CHILD set: an init function turns it into the child).
+build impls FuzzParseResultLine
+build impls FuzzCommandDriver

@@ -46,6 +46,11 @@ type Impl struct {
 	// special-value semantics and dtypes. Nil means it declares nothing and
 	// is judged against Standard (see Declared).
 	Contract *Contract
+
+	// Cases, if set, evaluates valid cases of a dtype the implementation
+	// supports, in order, one result each (an external program's batched
+	// round trip, see Command); Case and CaseBatch use it.
+	Cases func(cs []cases.Case) []cases.Result
 }
 
 // Case evaluates one case. An invalid case gives a Result with Err set; the
@@ -65,6 +70,8 @@ func (im *Impl) Case(c *cases.Case) (r cases.Result) {
 	switch {
 	case !im.Supports(c.DType):
 		r.Err = NotSupported(im.Name, c.DType)
+	case im.Cases != nil:
+		return im.Cases([]cases.Case{*c})[0]
 	case c.DType == cases.Float32:
 		r.Loss, r.Grad, r.Certified = evalCase(im.F32, im.C32, c)
 	default:

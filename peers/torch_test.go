@@ -84,18 +84,20 @@ func TestTorchNearPyTorch(t *testing.T) {
 //	grad:  (1 + |log p_j|)·p_j·|S| + |h_j|
 //
 // The port and ATen differ only in exp/log (Sleef's ≤ 1 ulp routines against
-// Go's) and in the association of the C-term sums, which moves log Σ by ≤
-// (C − 1)u and so every log p_j by as much: (C + 4)u at C = 33 bounds both.
-// Measured: 4.8 (float64), 4.3 (float32).
+// Go's; the sums follow ATen's order, torch_vec.go), which moves log Σ by
+// a few u and so every log p_j by as much: (C + 4)u at C = 33 bounds it
+// with room. Measured: 2.4 (float64), 1.8 (float32).
 //
 // The bound alone cannot tell the port's order of operations from another
 // accurate one, so the share of bit-identical outputs is checked too:
-// measured 3535 of 4666 (76%); computing the backward with p = e/s instead
-// of exp(log p), an order PyTorch does not use, drops it to 2878 (62%).
+// measured 4313 of 4666 (92.4%); with left-to-right sums from 0 and an
+// unfused backward (the port before it followed ATen's order) it was 3535
+// (76%); computing the backward with p = e/s instead of exp(log p), an
+// order PyTorch does not use, drops it to 2878 (62%).
 const (
 	maxGoldenC        = 33
 	maxTorchGoldenU   = maxGoldenC + 4
-	minTorchIdentical = 0.70
+	minTorchIdentical = 0.90
 )
 
 func TestTorchGoldenPyTorch(t *testing.T) {

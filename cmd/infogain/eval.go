@@ -78,7 +78,10 @@ Flags:
 		w = outFile
 	}
 	bw := bufio.NewWriter(w)
-	if err := evalStream(im, r, bw); err != nil {
+	// Flush before every read: what is answered goes out before eval
+	// waits for more input, so eval speaks the protocol of
+	// docs/protocol.md (one result per case, never waiting for EOF).
+	if err := evalStream(im, &flushBeforeRead{r: r, w: bw}, bw); err != nil {
 		fmt.Fprintf(stderr, "infogain eval: %v\n", err)
 		return 2
 	}
@@ -119,4 +122,19 @@ func evalStream(im *impls.Impl, r io.Reader, w io.Writer) error {
 			return err
 		}
 	}
+}
+
+// flushBeforeRead flushes w before every read of r: results go out in
+// batches as large as the input that arrived at once, and never wait for
+// input that has not been sent.
+type flushBeforeRead struct {
+	r io.Reader
+	w *bufio.Writer
+}
+
+func (f *flushBeforeRead) Read(p []byte) (int, error) {
+	if err := f.w.Flush(); err != nil {
+		return 0, err
+	}
+	return f.r.Read(p)
 }

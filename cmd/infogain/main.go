@@ -7,6 +7,9 @@
 //	infogain report [--out DIR] [--size gate|full|huge] [--seed N] [--shard I/N] ...
 //	infogain merge  DIR... [--out DIR]
 //	infogain gate   [--baseline FILE] [--update]
+//	infogain cases  [--size gate|full] [--family F,...] [--dtype D] [--seed N] [--id ID]
+//	infogain check  --cmd 'PROGRAM ARGS' [--name N] [--size gate|full] [--dtype D] [--timeout D] [--baseline FILE] [--update]
+//	infogain score  --cases FILE --results FILE
 //
 // This file and its siblings only parse flags and wire packages together;
 // the logic lives in cases, impls and reports.
@@ -17,6 +20,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/infogain-dev/infogain/impls"
 )
 
 type command struct {
@@ -32,6 +37,9 @@ func commands() []command {
 		{"merge", "combine the partial results of report --shard into the full report", runMerge},
 		{"gate", "compare a fresh gate-size report with the committed baseline", runGate},
 		{"h", "infogain matrices H: h build, h check, h convert (docs/hmat.md)", runH},
+		{"cases", "write the suite's cases as JSON lines, with the ids reports print", runCases},
+		{"check", "judge a program that speaks docs/protocol.md: properties and scored families", runCheck},
+		{"score", "judge results computed elsewhere against the reference", runScore},
 	}
 }
 
@@ -42,11 +50,14 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun 'infogain <command> --help' for a command's flags.\n")
-	fmt.Fprintf(w, "Exit status: 0 success, 1 gate failure or an error found by h check (or h build's check), 2 usage or I/O error.\n")
+	fmt.Fprintf(w, "Exit status: 0 success, 1 a failure found (gate, check, score, or h check's errors), 2 usage, I/O or protocol error.\n")
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	killChildrenOnSignal()
+	code := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	impls.CloseAll()
+	os.Exit(code)
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

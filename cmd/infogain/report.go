@@ -43,8 +43,11 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.Var(&families, "family", "case families, comma-separated or repeated (default all): "+strings.Join(append(cases.FamilyNames(), reports.GridFamily), ", "))
 	fs.Var(&dtypes, "dtype", "dtypes: float64, float32 (default both)")
 	checkpoint := fs.Int("checkpoint", reports.DefaultCheckpointEvery, "with --shard: cases between checkpoints of the partial file")
+	var cmds, agrees pairFlag
+	fs.Var(&cmds, "cmd", "NAME='PROGRAM ARGS': a program speaking docs/protocol.md as a report row (repeatable)")
+	fs.Var(&agrees, "agree", "A=B: print how often implementations A and B agree bit for bit (repeatable)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), `Usage: infogain report [--out DIR] [--size gate|full|huge] [--seed N] [--impl NAME,...] [--family NAME,...] [--dtype T,...] [--shard I/N]
+		fmt.Fprintf(fs.Output(), `Usage: infogain report [--out DIR] [--size gate|full|huge] [--seed N] [--impl NAME,...] [--family NAME,...] [--dtype T,...] [--shard I/N] [--cmd NAME='PROGRAM ARGS' ...] [--agree A=B ...]
 
 Runs a deterministic sweep (case families × logit spreads × C × dtype ×
 implementations), scores every implementation against the certified
@@ -79,6 +82,11 @@ Flags:
 		return 2
 	}
 	cfg.Size = reports.Size(*size)
+	cfg.Seed = *seed
+	if err := addCommands(&cfg, cmds, stderr); err != nil {
+		fmt.Fprintf(stderr, "infogain report: %v\n", err)
+		return 2
+	}
 	if *withProps {
 		cfg.Properties = props.Failing(propsTests(cfg.Size))
 	}
@@ -89,6 +97,7 @@ Flags:
 	if !*withProps {
 		cfg.Command += " --props=false"
 	}
+	cfg.Command += pairFlags(cmds, agrees)
 	if *shardFlag != "" {
 		return runReportShard(cfg, *shardFlag, *out, *checkpoint, stdout, stderr)
 	}
@@ -102,7 +111,7 @@ Flags:
 		return 2
 	}
 	fmt.Fprintf(stdout, "infogain report: %d cases × %d implementations → %s/%s\n", rep.Meta.Cases, len(rep.Impls), *out, reports.MarkdownFile)
-	return 0
+	return printAgreements(cfg, agrees, stdout, stderr)
 }
 
 // sweepConfig resolves the implementation names and the family and dtype
