@@ -63,7 +63,7 @@ func TestGateCatchesBrokenFused(t *testing.T) {
 			// print and replay the case.
 			joined := strings.Join(v.Regressions, "\n")
 			for _, want := range []string{"fused/dominant/float64: loss worst", "case dominant/", "x = [", "fused now: loss ",
-				"exact (" + ref.Name + "): loss ", "input:  infogain cases --id dominant/", "replay: infogain cases --id dominant/",
+				"exact (" + ref.Name + "): loss ", "input:  infogain cases --size gate --seed 1 --dtype float64 --id dominant/", "replay: infogain cases --size gate --seed 1 --dtype float64 --id dominant/",
 				"| infogain eval --impl fused"} {
 				if !strings.Contains(joined, want) {
 					t.Errorf("regressions lack %q:\n%s", want, joined)

@@ -138,7 +138,7 @@ func caseDetail(cfg Config, seed uint64, e *Entry, id string) string {
 		got, want := safeCase(im, c), safeCase(cfg.Reference, c)
 		fmt.Fprintf(&b, "\n      %s now: %s\n      exact (%s): %s", e.Impl, fmtOutputs(got, c.C()), cfg.Reference.Name, fmtOutputs(want, c.C()))
 	}
-	fmt.Fprintf(&b, "\n      input:  %s\n      replay: %s", casesCommand(id), replayCommand(id, e.Impl))
+	fmt.Fprintf(&b, "\n      input:  %s\n      replay: %s", casesCommand(SizeGate, seed, string(e.DType), id), replayCommand(SizeGate, seed, string(e.DType), id, e.Impl))
 	return b.String()
 }
 

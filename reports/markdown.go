@@ -224,7 +224,7 @@ func (r *Report) writeCauses(b *strings.Builder) {
 					"**Fix:** sum S and the tail compensated and form the complements q_j from the tail (docs/design.md §3) to reach the standard.\n\n", RoundingNoise)
 			default:
 				fmt.Fprintf(b, "* No probe of the catalogue pinned the flaw; the worst case is `%s` (%s). Replay it with `%s`.\n\n",
-					g.WorstCase, g.WorstDType, replayCommand(g.WorstCase, g.Impl))
+					g.WorstCase, g.WorstDType, replayCommand(r.Meta.Size, r.Meta.Seed, string(g.WorstDType), g.WorstCase, g.Impl))
 			}
 			continue
 		}
@@ -353,7 +353,7 @@ func (r *Report) writeRun(b *strings.Builder) {
 	if m.Command != "" {
 		fmt.Fprintf(b, "Regenerate with `%s` (from the repository root: `go run ./cmd/%s`); "+
 			"the same command gives byte-identical files on the same Go version and GOARCH. "+
-			"Any case prints with `%s` and replays with `%s`.\n\n", m.Command, m.Command, casesCommand("ID"), replayCommand("ID", "IMPL"))
+			"Any case prints with `%s` and replays with `%s`.\n\n", m.Command, m.Command, casesCommand(m.Size, m.Seed, "DTYPE", "ID"), replayCommand(m.Size, m.Seed, "DTYPE", "ID", "IMPL"))
 	}
 	fmt.Fprintf(b, "| run | |\n|---|---|\n")
 	fmt.Fprintf(b, "| size | %s: %d cases per family and dtype, %d per point of the %s family |\n", m.Size, m.PerFamily, m.GridReps, GridFamily)
@@ -367,9 +367,11 @@ func (r *Report) writeRun(b *strings.Builder) {
 
 // casesCommand prints the input of the case id (the `infogain cases`
 // subcommand).
-func casesCommand(id string) string { return "infogain cases --id " + id }
+func casesCommand(size Size, seed uint64, dt, id string) string {
+	return fmt.Sprintf("infogain cases --size %s --seed %d --dtype %s --id %s", size, seed, dt, id)
+}
 
 // replayCommand evaluates the case id on an implementation.
-func replayCommand(id, impl string) string {
-	return casesCommand(id) + " | infogain eval --impl " + impl
+func replayCommand(size Size, seed uint64, dt, id, impl string) string {
+	return casesCommand(size, seed, dt, id) + " | infogain eval --impl " + impl
 }
