@@ -6,7 +6,7 @@ FUZZTIME    ?= 30s
 REPORT_DIR  ?= reports/latest
 PYTHON      ?= /usr/bin/python3
 
-.PHONY: all build build-fast test test-short test-pure test-simd test-purego vet lint fmt-check report report-example gate gate-update \
+.PHONY: all build build-fast test test-deps test-short test-pure test-simd test-purego vet lint fmt-check report report-example gate gate-update \
         fuzz props-full bench bench-peers ref-tables ci lint-ci fuzz-build hmat-xcheck-deps hmat-xcheck hmat-values \
         adapters-deps adapters-test check-torch check-numpy-naive
 
@@ -16,9 +16,16 @@ all: build
 build:
 	$(GO) build -o infogain ./cmd/infogain
 
-## test: the whole suite, as CI runs it: the default build, then fused's SIMD build and
-## its Go-only build (-tags purego: no assembly)
-test: test-pure test-simd test-purego
+## test: the whole suite, as CI runs it: installs the Debian packages the cross-language
+## tests use (test-deps; without root they are reported and those tests skip, saying why),
+## then the default build, fused's SIMD build and its Go-only build (-tags purego)
+test: test-deps test-pure test-simd test-purego
+
+## test-deps: protoc, python3-protobuf, numpy and torch for /usr/bin/python3 (hmat
+## cross-check, protocol adapters); a failed install is reported, not fatal
+test-deps:
+	@$(MAKE) --no-print-directory hmat-xcheck-deps adapters-deps || \
+		echo "test-deps: could not install the Debian packages; the tests that need them skip and say why"
 
 test-pure:
 	$(GO) test ./...
