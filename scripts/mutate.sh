@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# mutate.sh — mutation testing of the suite's own packages (issue #17), run by `make mutate`
+# and by the weekly workflow .github/workflows/mutation.yml.
+#
+# For each target package it runs gremlins (pinned below) once as a dry run (the list of
+# every mutant) and once for real under `nice -n 19` and a wall-clock budget; the real
+# run's log streams one line per tested mutant, so a package cut by its budget still
+# reports every mutant it tested and counts the rest as "not run (budget)". Then
+# `go run ./mutation/score` folds the logs and mutation/equivalent.txt (mutants proven
+# equivalent, with the reason) into the score table of docs/mutation.md.
+#
+# Environment: MUTATE_OUT (logs, default mutation/out, git-ignored), MUTATE_PKGS (a
+# subset, e.g. "ulp ref"), MUTATE_WORKERS (default 2), MUTATE_BUDGET_SCALE (multiplies
+# every budget, e.g. 3 on a dedicated CI runner).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+GO=${GO:-go}
+GREMLINS_VERSION=v0.6.0
+OUT=${MUTATE_OUT:-mutation/out}
+WORKERS=${MUTATE_WORKERS:-2}
+SCALE=${MUTATE_BUDGET_SCALE:-1}
+
+# package  budget(s)  files excluded (regexp on the path; the codec is three files of cases)
+targets=(
+	"ulp    300 ^$"
+	"ref    720 ^$"
+	"fused  900 row_simd\\.go"
+	"props  720 ^$"
+	"cases  480 cases/(batch|case|families|gen|seeds)\\.go"
+)
+
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+GREMLINS="$OUT/gremlins"
+if [ ! -x "$GREMLINS" ]; then
+	GOBIN="$OUT" "$GO" install "github.com/go-gremlins/gremlins/cmd/gremlins@$GREMLINS_VERSION"
+fi
+# gremlins copies the module into temporary work trees; keep them under OUT so a run cut
+# by its budget leaves nothing behind in /tmp.
+export TMPDIR="$OUT/tmp"
+
+want=${MUTATE_PKGS:-ulp ref fused props cases}
+for t in "${targets[@]}"; do
+	read -r pkg budget exclude <<<"$t"
+	case " $want " in *" $pkg "*) ;; *) continue ;; esac
+	budget=$((budget * SCALE))
+	rm -rf "$TMPDIR"; mkdir -p "$TMPDIR"
+	echo "== $pkg: budget ${budget}s, excluded: $exclude" >&2
+	nice -n 19 "$GREMLINS" unleash --dry-run -E "$exclude" "./$pkg" >"$OUT/$pkg.dry.log" 2>&1
+	start=$(date +%s)
+	rc=0
+	timeout "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient 10 \
+		-E "$exclude" "./$pkg" >"$OUT/$pkg.log" 2>&1 || rc=$?
+	echo "   $pkg: exit $rc after $(($(date +%s) - start))s (124: budget reached)" >&2
+	rm -rf "$TMPDIR"
+done
+"$GO" run ./mutation/score -equivalent mutation/equivalent.txt -logs "$OUT" $want
