@@ -2,6 +2,7 @@ package props
 
 import (
 	"math"
+	"math/rand"
 	"reflect"
 	"sort"
 
@@ -82,6 +83,12 @@ func familyCases(dts []cases.DType, f filter, sh shape, row func(c *cases.Case, 
 			}
 		}
 	}
+	// Unrestricted properties (every family) also draw the generated hard
+	// regimes, in the corpus and at random.
+	hard := f.families == nil
+	if hard {
+		corpus = append(corpus, hardCorpus(dts)...)
+	}
 	// gen.Frequency keys generators by weight; give each family a distinct
 	// key while keeping the relative weights.
 	weighted := map[int]gopter.Gen{}
@@ -90,6 +97,14 @@ func familyCases(dts []cases.DType, f filter, sh shape, row func(c *cases.Case, 
 		for _, dt := range dts {
 			total += familyWeight(name)
 			weighted[total] = oneFamily(name, dt, f, sh, row)
+		}
+	}
+	for _, hr := range hardRegimes {
+		for _, dt := range dts {
+			if hard {
+				total += hardWeight
+				weighted[total] = hardGen(hr.draw, hr.name, dt, f, sh, row)
+			}
 		}
 	}
 	random := gen.Frequency(weighted)
@@ -110,7 +125,7 @@ func familyCases(dts []cases.DType, f filter, sh shape, row func(c *cases.Case, 
 }
 
 // corpusSize bounds the number of corpus cases of a property.
-func corpusSize() int { return 2 * corpusPerFamily * len(familyNames()) }
+func corpusSize() int { return 2 * corpusPerFamily * (len(familyNames()) + len(hardRegimes)) }
 
 // The corpus: corpusPerFamily covers the four kinds most families cycle
 // through by case index.
@@ -306,4 +321,216 @@ func sigBits(v float64) int {
 func roundBits(v float64, n int) float64 {
 	frac, exp := math.Frexp(v)
 	return math.Ldexp(math.RoundToEven(math.Ldexp(frac, n)), exp-n)
+}
+
+// --- generated hard regimes (issue #17) ---
+//
+// The families of package cases sample each numerical hazard at a few
+// hand-picked points. The regimes below draw random cases around the
+// thresholds where a careful implementation must switch strategy, so that a
+// threshold set one step off, or a test that is skipped, meets a generated
+// case rather than only a hand-written one. They are floating-point facts,
+// not any implementation's internals (docs/design.md §3, §5):
+//
+//   - hard-cancel: signed h whose S = Σ h_j or some S − h_j = Σ_{i≠j} h_i
+//     cancels to 2^-k of max |h_j|, k from 8 to 110 (past a double word's
+//     reach), at a random scale: the gradient p_j·(S − h_j) − h_j·q_j needs
+//     S − h_j to more bits than a plain or a double-word sum keeps.
+//   - hard-tiny-h: max |h_j| = 2^E with E from the least subnormal up to
+//     2^-300 (float32: 2^-149 to 2^-60): products h_j·(x_j − m) and p_j·S
+//     are subnormal or near it and lose bits.
+//   - hard-underflow: a logit spread m − min x_j around exp's underflow
+//     threshold (float64: 680 to 760, float32: 80 to 110), h on the far
+//     classes: p_j is subnormal, normal or 0 on either side.
+//   - hard-overflow: Σ h_j (m − x_j) around the largest finite value
+//     (2^-4 to 2^1 of it) with a few classes, h ≥ 0 or signed: the loss is
+//     finite or +Inf on either side of the threshold, by a small margin.
+var hardRegimes = []struct {
+	name string
+	draw func(r *rand.Rand, dt cases.DType) cases.Case
+}{
+	{"hard-cancel", drawCancel},
+	{"hard-tiny-h", drawTinyH},
+	{"hard-underflow", drawUnderflow},
+	{"hard-overflow", drawOverflow},
+}
+
+// hardWeight is how often each hard regime is drawn, against familyWeight.
+const hardWeight = 2
+
+// emax and emin are the largest and least normal binary exponents of dt
+// (2^emax ≤ max < 2^(emax+1)); sub is the exponent of the least subnormal.
+func expRange(dt cases.DType) (emax, emin, sub int) {
+	if dt == cases.Float32 {
+		return 127, -126, -149
+	}
+	return 1023, -1022, -1074
+}
+
+// drawLogits returns C logits uniform in [−s, s], rounded to dt.
+func drawLogits(r *rand.Rand, dt cases.DType, C int, s float64) []float64 {
+	x := make([]float64, C)
+	for j := range x {
+		x[j] = roundTo(dt, (2*r.Float64()-1)*s)
+	}
+	return x
+}
+
+func drawCancel(r *rand.Rand, dt cases.DType) cases.Case {
+	C := 3 + r.Intn(6)
+	c := cases.Case{DType: dt, Label: r.Intn(C), Logits: drawLogits(r, dt, C, []float64{1, 8, 40}[r.Intn(3)])}
+	emax, _, _ := expRange(dt)
+	scale := math.Ldexp(1, r.Intn(2*emax/3)-emax/3) // 2^-341..2^341 (float32: 2^-42..2^42)
+	h := make([]float64, C)
+	for j := range h {
+		h[j] = roundTo(dt, (0.5+r.Float64())*scale*math.Ldexp(1, r.Intn(9)-4))
+		if r.Intn(2) == 0 {
+			h[j] = -h[j]
+		}
+	}
+	// Cancel S (skip = −1) or S − h_skip: the entry `last` absorbs the sum of
+	// the others and leaves δ = ±2^-k·max|h|.
+	skip := -1
+	if r.Intn(2) == 0 {
+		skip = r.Intn(C)
+	}
+	last := (skip + 1 + r.Intn(C-1)) % C
+	if skip < 0 {
+		last = r.Intn(C)
+	}
+	var others []float64
+	hmax := 0.0
+	for j, v := range h {
+		hmax = math.Max(hmax, math.Abs(v))
+		if j != skip && j != last {
+			others = append(others, v)
+		}
+	}
+	delta := math.Ldexp(hmax, -(8 + r.Intn(103)))
+	if r.Intn(2) == 0 {
+		delta = -delta
+	}
+	h[last] = roundTo(dt, -exactSum(others)+delta)
+	c.H = h
+	return c
+}
+
+func drawTinyH(r *rand.Rand, dt cases.DType) cases.Case {
+	C := 2 + r.Intn(7)
+	c := cases.Case{DType: dt, Label: r.Intn(C), Logits: drawLogits(r, dt, C, []float64{1, 8, 60}[r.Intn(3)])}
+	_, _, sub := expRange(dt)
+	hi := -300
+	if dt == cases.Float32 {
+		hi = -60
+	}
+	E := sub + r.Intn(hi-sub+1)
+	c.H = make([]float64, C)
+	signed := r.Intn(3) == 0
+	for j := range c.H {
+		if j != c.Label && r.Intn(2) == 0 {
+			continue
+		}
+		v := roundTo(dt, math.Ldexp(0.5+r.Float64()/2, E-r.Intn(4)))
+		if signed && r.Intn(2) == 0 {
+			v = -v
+		}
+		c.H[j] = v
+	}
+	c.H[c.Label] = roundTo(dt, math.Ldexp(1, E))
+	return c
+}
+
+func drawUnderflow(r *rand.Rand, dt cases.DType) cases.Case {
+	C := 2 + r.Intn(6)
+	lo, hi := 680.0, 760.0
+	if dt == cases.Float32 {
+		lo, hi = 80, 110
+	}
+	width := lo + r.Float64()*(hi-lo)
+	m := (2*r.Float64() - 1) * 50
+	c := cases.Case{DType: dt, Logits: make([]float64, C), H: make([]float64, C)}
+	for j := range c.Logits {
+		// Every class near the top or near the bottom of the spread.
+		if j == 0 || r.Intn(2) == 0 {
+			c.Logits[j] = roundTo(dt, m-r.Float64()*2)
+		} else {
+			c.Logits[j] = roundTo(dt, m-width+r.Float64()*2)
+		}
+	}
+	c.Logits[C-1] = roundTo(dt, m-width)
+	c.Label = C - 1 - r.Intn(2)
+	for j := range c.H {
+		if j == c.Label || r.Intn(3) == 0 {
+			c.H[j] = roundTo(dt, math.Ldexp(0.5+r.Float64(), r.Intn(21)-10))
+		}
+	}
+	if r.Intn(4) == 0 {
+		c.H[r.Intn(C)] *= -1
+	}
+	return c
+}
+
+func drawOverflow(r *rand.Rand, dt cases.DType) cases.Case {
+	C := 2 + r.Intn(4)
+	emax, _, _ := expRange(dt)
+	c := cases.Case{DType: dt, Logits: make([]float64, C), H: make([]float64, C)}
+	// The gap Δ = m − x_l of the label class and h_l with h_l·Δ = 2^(emax+1+t),
+	// t in [−4, 1]: the loss h_l·Δ + S·log1p(s) straddles the overflow threshold.
+	gap := math.Ldexp(1+r.Float64(), r.Intn(12))
+	t := -4 + 5*r.Float64()
+	hl := roundTo(dt, math.Ldexp(1, emax+1)*math.Exp2(t)/gap)
+	if math.IsInf(hl, 0) {
+		hl = roundTo(dt, math.Ldexp(1, emax))
+	}
+	c.Label = r.Intn(C)
+	for j := range c.Logits {
+		c.Logits[j] = roundTo(dt, (2*r.Float64()-1)*4)
+	}
+	c.Logits[c.Label] = roundTo(dt, -gap)
+	c.Logits[(c.Label+1)%C] = 4 // the max
+	c.H[c.Label] = hl
+	for j := range c.H {
+		if j != c.Label && r.Intn(2) == 0 {
+			c.H[j] = roundTo(dt, hl*math.Ldexp(0.5+r.Float64()/2, -r.Intn(30)))
+			if r.Intn(3) == 0 {
+				c.H[j] = -c.H[j]
+			}
+		}
+	}
+	return c
+}
+
+// hardGen draws from one hard regime, redrawing (a few times) the cases f
+// does not accept.
+func hardGen(draw func(r *rand.Rand, dt cases.DType) cases.Case, name string, dt cases.DType, f filter, sh shape, row func(c *cases.Case, p *gopter.GenParameters) bool) gopter.Gen {
+	return func(p *gopter.GenParameters) *gopter.GenResult {
+		for try := 0; try < 16; try++ {
+			c := draw(p.Rng, dt)
+			c.Family = name
+			if !f.accepts(&c) || row != nil && (!row(&c, p) || c.Validate() != nil) {
+				continue
+			}
+			r := gopter.NewGenResult(c, caseShrinker(sh, f))
+			r.Labels = []string{name}
+			return r
+		}
+		return gopter.NewEmptyResult(caseType)
+	}
+}
+
+// hardCorpus returns the first corpusPerFamily cases of every hard regime in
+// every dtype, from a source seeded by corpusSeed.
+func hardCorpus(dts []cases.DType) []cases.Case {
+	r := rand.New(rand.NewSource(corpusSeed))
+	var out []cases.Case
+	for _, hr := range hardRegimes {
+		for _, dt := range dts {
+			for i := 0; i < corpusPerFamily; i++ {
+				c := hr.draw(r, dt)
+				c.Family = hr.name
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }

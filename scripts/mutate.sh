@@ -50,7 +50,11 @@ for t in "${targets[@]}"; do
 	nice -n 19 "$GREMLINS" unleash --dry-run -E "$exclude" "./$pkg" >"$OUT/$pkg.dry.log" 2>&1
 	start=$(date +%s)
 	rc=0
-	timeout "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient 10 \
+	# -count=1: gremlins times each mutant's test run at a multiple of the coverage run's
+	# wall time, which must then be a real run (with compilation), not a cached result.
+	# timeout signals gremlins' whole process group (its go test children too); gremlins
+	# ignores SIGTERM while tests run, hence the SIGKILL 20 s later.
+	GOFLAGS=-count=1 timeout -k 20 "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient 5 \
 		-E "$exclude" "./$pkg" >"$OUT/$pkg.log" 2>&1 || rc=$?
 	echo "   $pkg: exit $rc after $(($(date +%s) - start))s (124: budget reached)" >&2
 	rm -rf "$TMPDIR"

@@ -1,0 +1,87 @@
+package props
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/infogain-dev/infogain/impls"
+)
+
+// TestMutantBattery is the battery layer of mutation/layers (issue #17): in
+// a copy of the module whose fused carries one mutant, it runs the whole
+// battery on the registered fused, as `infogain check` would, prints one
+// PROPERTY-FAILED line per failing property and fails if any does. Outside
+// that driver (MUTANT_BATTERY unset) it is skipped: TestBattery already
+// runs the battery on the unmutated fused.
+func TestMutantBattery(t *testing.T) {
+	if os.Getenv("MUTANT_BATTERY") == "" {
+		t.Skip("run by mutation/layers with MUTANT_BATTERY=1")
+	}
+	im, err := impls.Lookup("fused")
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for _, r := range Run(im) {
+		if !r.Passed {
+			failed++
+			fmt.Printf("PROPERTY-FAILED %s\n", r.ID)
+			t.Log(r.String())
+		}
+	}
+	if failed > 0 {
+		t.Fatalf("%d properties failed on the mutated fused", failed)
+	}
+}
+
+// TestPropertyMatrix runs every property on every deliberately flawed
+// variant of broken_test.go (the subjects with a catches list) and prints
+// which properties catch which variant, so that a property that never fires
+// is visible (issue #17). It checks that each variant is caught by at least
+// the properties its catches list names; the rest of the matrix is
+// information (a variant may rightly fail more properties than it is meant
+// to, e.g. non-finite output also fails the reference).
+func TestPropertyMatrix(t *testing.T) {
+	ids := IDs()
+	fired := map[string][]string{}
+	var rows []string
+	for _, s := range subjects() {
+		if len(s.catches) == 0 {
+			continue // the implementations that must pass, and the control
+		}
+		var caught []string
+		for _, r := range Run(s.im, append(batteryOpts(), Tests(ShortTests))...) {
+			if !r.Passed {
+				caught = append(caught, r.ID)
+				fired[r.ID] = append(fired[r.ID], s.im.Name)
+			}
+		}
+		for _, want := range s.catches {
+			if !contains(caught, want) {
+				t.Errorf("%s: %s did not fire (%s)", s.im.Name, want, s.why)
+			}
+		}
+		rows = append(rows, fmt.Sprintf("%-18s %s", s.im.Name, strings.Join(caught, ", ")))
+	}
+	var never []string
+	for _, id := range ids {
+		if len(fired[id]) == 0 {
+			never = append(never, id)
+		}
+	}
+	sort.Strings(never)
+	t.Logf("flawed variant → properties that fail:\n  %s\nproperties no flawed variant fires: %s",
+		strings.Join(rows, "\n  "), strings.Join(never, ", "))
+}
+
+func contains(v []string, s string) bool {
+	for _, x := range v {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
