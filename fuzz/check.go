@@ -6,8 +6,7 @@ import (
 	"strings"
 
 	"github.com/infogain-dev/infogain/cases"
-	"github.com/infogain-dev/infogain/fused"
-	"github.com/infogain-dev/infogain/ulp"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // Each check returns "" when the result passes and a diagnostic otherwise,
@@ -97,44 +96,10 @@ func checkSemantics(c *cases.Case, r *cases.Result) string {
 	return ""
 }
 
-// nonNegative reports whether every h_j ≥ 0 (the loss is then bounded in
-// ulps, not only scaled).
-func nonNegative(h []float64) bool {
-	for _, v := range h {
-		if v < 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// checkAgainstRef checks got (fused's result) against want (the correctly
-// rounded reference) within fused's declared bounds: the loss within
-// fused.LossMaxULP ulps of its own type when every h_j ≥ 0, its scaled
-// error within fused.LossMaxScaled for any h, and every gradient
-// component's scaled error within fused.GradMaxScaled (docs/design.md §5).
-func checkAgainstRef(c *cases.Case, got, want *cases.Result) string {
-	dt32 := c.DType == cases.Float32
-	u := ulp.U64
-	if dt32 {
-		u = ulp.U32
-	}
-	var msgs []string
-	if nonNegative(c.H) {
-		if d := ulp.Dist(got.Loss, want.Loss, dt32); d > fused.LossMaxULP {
-			msgs = append(msgs, fmt.Sprintf("loss %v (%x), reference %v (%x): %d ulps > LossMaxULP = %d",
-				got.Loss, got.Loss, want.Loss, want.Loss, d, fused.LossMaxULP))
-		}
-	}
-	if s := ulp.LossScaled(got.Loss, want.Loss, c.Logits, c.H, u); s > fused.LossMaxScaled {
-		msgs = append(msgs, fmt.Sprintf("loss %v (%x), reference %v (%x): scaled error %.3g > LossMaxScaled = %d",
-			got.Loss, got.Loss, want.Loss, want.Loss, s, fused.LossMaxScaled))
-	}
-	if worst, at := ulp.GradScaled(got.Grad, want.Grad, c.Logits, c.H, u); worst > fused.GradMaxScaled {
-		msgs = append(msgs, fmt.Sprintf("grad[%d] %v (%x), reference %v (%x): scaled error %.3g > GradMaxScaled = %d",
-			at, got.Grad[at], got.Grad[at], want.Grad[at], want.Grad[at], worst, fused.GradMaxScaled))
-	}
-	return strings.Join(msgs, "; ")
+// checkWithin checks got against want (the correctly rounded reference)
+// with the suite's one judge, within the contract k.
+func checkWithin(k impls.Contract, c *cases.Case, got, want *cases.Result) string {
+	return strings.Join(k.Judge(c, got, want).Violations, "; ")
 }
 
 // sameResult reports whether a and b are equal bit for bit, every NaN

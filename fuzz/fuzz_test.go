@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/infogain-dev/infogain/cases"
-	"github.com/infogain-dev/infogain/fused"
 	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/impls/builtin"
 	"github.com/infogain-dev/infogain/ulp"
 )
 
@@ -25,10 +25,29 @@ import (
 
 // fusedImpl is fused as the targets call it; the registry's entry may add
 // a batch fast path, which FuzzAllImpls checks against the driver.
-var fusedImpl = &impls.Impl{Name: "fused", F64: fused.Loss[float64], F32: fused.Loss[float32]}
+var fusedImpl = perSample(mustLookup("fused"))
+
+func mustLookup(name string) *impls.Impl {
+	im, err := builtin.Lookup(name)
+	if err != nil {
+		panic(err)
+	}
+	return im
+}
+
+// perSample is im without its batch fast paths.
+func perSample(im *impls.Impl) *impls.Impl {
+	return &impls.Impl{Name: im.Name, Doc: im.Doc, F64: im.F64, F32: im.F32, Contract: im.Contract}
+}
+
+// checkAgainstRef judges fused's result against the reference's within
+// fused's declared contract.
+func checkAgainstRef(c *cases.Case, got, want *cases.Result) string {
+	return checkWithin(fusedImpl.Declared(), c, got, want)
+}
 
 // allImpls is the list FuzzAllImpls runs: the registry.
-var allImpls = impls.All
+var allImpls = builtin.All
 
 // promisesSemantics names the implementations that document the whole
 // non-finite semantics of docs/design.md §7; the frameworks' ports document only
@@ -160,10 +179,10 @@ func identityCase(c *cases.Case) string {
 	}
 	dt32 := c.DType == cases.Float32
 	ce := crossEntropy(c.Logits, c.Label)
-	tol := uint64(fused.LossMaxULP + ceMaxLossULP)
+	tol := uint64(fusedImpl.Declared().LossULP) + ceMaxLossULP
 	if dt32 {
 		ce = float64(float32(ce))
-		tol = fused.LossMaxULP + 1 // ce carries ≪ 1 ulp of float32 before its rounding
+		tol = uint64(fusedImpl.Declared().LossULP) + 1 // ce carries ≪ 1 ulp of float32 before its rounding
 	}
 	if close := ulp.Dist(got.Loss, ce, dt32) <= tol || !dt32 && ceClose(ce, got.Loss, tol, c.C()); !close {
 		return fmt.Sprintf("fused loss %v (%x), softmax cross-entropy %v (%x): %d ulps > %d",
@@ -185,7 +204,7 @@ func identityCase(c *cases.Case) string {
 
 // FuzzIdentityH: with H = I the infogain loss is softmax cross-entropy.
 // fused on h = e_l must agree with crossEntropy, an oracle written from
-// the definition of softmax cross-entropy, within fused.LossMaxULP +
+// the definition of softmax cross-entropy, within fused's declared LossULP +
 // ceMaxLossULP ulps (the oracle's own bound checked against the reference
 // on the same input), its gradient must lie where p − e_l lies
 // (g_l ∈ [−1, 0], g_j ∈ [0, 1] elsewhere), and fused must agree with the
@@ -233,7 +252,7 @@ func callBatch(im *impls.Impl, b *cases.Batch, driver bool) (loss float64, grad 
 func FuzzAllImpls(f *testing.F) {
 	all := allImpls()
 	if len(all) == 0 {
-		f.Fatal("impls.All() is empty: register the implementations in impls/registry.go")
+		f.Fatal("builtin.All() is empty: register the implementations in impls/registry.go")
 	}
 	addByteSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -41,6 +41,11 @@ type Impl struct {
 	// B64 and B32 are optional batch fast paths.
 	B64 BatchFunc[float64]
 	B32 BatchFunc[float32]
+
+	// Contract is what the implementation declares: its error bounds,
+	// special-value semantics and dtypes. Nil means it declares nothing and
+	// is judged against Standard (see Declared).
+	Contract *Contract
 }
 
 // Case evaluates one case. An invalid case gives a Result with Err set; the
@@ -58,14 +63,21 @@ func (im *Impl) Case(c *cases.Case) (r cases.Result) {
 		return r
 	}
 	switch {
-	case c.DType == cases.Float32 && (im.F32 != nil || im.C32 != nil):
+	case !im.Supports(c.DType):
+		r.Err = NotSupported(im.Name, c.DType)
+	case c.DType == cases.Float32:
 		r.Loss, r.Grad, r.Certified = evalCase(im.F32, im.C32, c)
-	case c.DType == cases.Float64 && (im.F64 != nil || im.C64 != nil):
-		r.Loss, r.Grad, r.Certified = evalCase(im.F64, im.C64, c)
 	default:
-		r.Err = fmt.Sprintf("%s has no %s implementation", im.Name, c.DType)
+		r.Loss, r.Grad, r.Certified = evalCase(im.F64, im.C64, c)
 	}
 	return r
+}
+
+// NotSupported is the error of a case whose dtype the implementation does
+// not support. Consumers ask Impl.Supports first and report such cases as
+// not supported, never as errors.
+func NotSupported(name string, dt cases.DType) string {
+	return fmt.Sprintf("%s does not support %s", name, dt)
 }
 
 func evalCase[T Float](f Func[T], cf CertFunc[T], c *cases.Case) (float64, []float64, string) {

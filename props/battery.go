@@ -15,28 +15,8 @@ import (
 	"github.com/leanovate/gopter"
 
 	"github.com/infogain-dev/infogain/cases"
-	"github.com/infogain-dev/infogain/fused"
 	"github.com/infogain-dev/infogain/impls"
 )
-
-// Bounds are an implementation's declared error bounds against the exact
-// result, in the units of docs/design.md §5, for one output type.
-type Bounds struct {
-	// LossULP bounds the loss error in ulps of the output type when every
-	// h_j ≥ 0.
-	LossULP float64
-	// LossScaled bounds |ΔL| / (u·Σ_j |h_j|(|m − x_j| + log1p(s))), used
-	// when h has mixed signs.
-	LossScaled float64
-	// GradScaled bounds |Δg_j| / (u·(p_j|S − h_j| + |h_j|q_j) + η) for
-	// every component, η the least subnormal (ulp.GradScaledEach).
-	GradScaled float64
-}
-
-// Standard is the suite's standard: the bounds fused declares and meets
-// (the targets of docs/design.md §6). An implementation without declared bounds is
-// judged against it.
-var Standard = Bounds{LossULP: fused.LossMaxULP, LossScaled: fused.LossMaxScaled, GradScaled: fused.GradMaxScaled}
 
 // DefaultSeed is the seed of every run that is not given one.
 const DefaultSeed = 20260101
@@ -51,24 +31,25 @@ const (
 
 // config is what the Options set.
 type config struct {
-	bounds64, bounds32 Bounds
-	seed               int64
-	seedSet            bool
-	tests              int
-	maxShrinks         int
-	ref                *impls.Impl
-	only               map[string]bool
-	maxC               int
-	testName           string // set by Check: the test that replays
+	bounds     *impls.Bounds // nil: the implementation's declared bounds
+	seed       int64
+	seedSet    bool
+	tests      int
+	maxShrinks int
+	ref        *impls.Impl
+	only       map[string]bool
+	maxC       int
+	testName   string // set by Check: the test that replays
 }
 
 // An Option changes how Run and Check judge an implementation.
 type Option func(*config)
 
-// WithBounds sets the declared bounds for float64 and float32 outputs
-// (default Standard for both).
-func WithBounds(b64, b32 Bounds) Option {
-	return func(c *config) { c.bounds64, c.bounds32 = b64, b32 }
+// WithBounds judges the implementation within b instead of the bounds its
+// contract declares (Impl.Declared), in the units of docs/design.md §5 for
+// both dtypes.
+func WithBounds(b impls.Bounds) Option {
+	return func(c *config) { c.bounds = &b }
 }
 
 // Seed fixes the seed (default DefaultSeed, or the environment variable
@@ -204,8 +185,6 @@ func (c *config) testsSet() bool { return c.tests != testsUnset }
 
 func newConfig(im *impls.Impl, opts []Option) *config {
 	cfg := &config{
-		bounds64:   Standard,
-		bounds32:   Standard,
 		tests:      testsUnset,
 		maxShrinks: 200,
 		maxC:       64,
@@ -279,11 +258,14 @@ func (e *env) vacuous() string {
 	return ""
 }
 
-func (e *env) bounds(dt cases.DType) Bounds {
-	if dt == cases.Float32 {
-		return e.cfg.bounds32
+// bounds are the bounds the implementation is judged within: its declared
+// contract's, unless WithBounds overrides them. They are in units of the
+// output type, so one set serves both dtypes.
+func (e *env) bounds(cases.DType) impls.Bounds {
+	if e.cfg.bounds != nil {
+		return *e.cfg.bounds
 	}
-	return e.cfg.bounds64
+	return e.im.Declared().Bounds
 }
 
 func runProperty(p property, im *impls.Impl, cfg *config) Result {

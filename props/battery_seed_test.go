@@ -3,14 +3,14 @@ package props
 import (
 	"testing"
 
-	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/impls/builtin"
 )
 
 func TestExplicitSeedIgnoresMalformedEnv(t *testing.T) {
 	// A program that fixes the seed (the report and gate commands do) must
 	// not be stopped by a malformed PROPS_SEED in its environment.
 	t.Setenv("PROPS_SEED", "abc")
-	im, err := impls.Lookup("fused")
+	im, err := builtin.Lookup("fused")
 	if err != nil {
 		t.Fatal(err)
 	}

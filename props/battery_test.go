@@ -208,7 +208,7 @@ func TestPropertiesJudge(t *testing.T) {
 // compare outputs.
 func TestReferenceHasTeeth(t *testing.T) {
 	im := subject0("fused")
-	rs := Run(im, Seed(1), Tests(ShortTests), Reference(refImpl()), WithBounds(Bounds{}, Bounds{}), Only(IDReference))
+	rs := Run(im, Seed(1), Tests(ShortTests), Reference(refImpl()), WithBounds(impls.Bounds{}), Only(IDReference))
 	if len(rs) != 1 || rs[0].Passed {
 		t.Errorf("fused at zero tolerance: %+v, want a failure", rs)
 	} else {

@@ -60,7 +60,7 @@ func conditioned(c *cases.Case) bool {
 }
 
 func propFiniteDiff(e *env) (gopter.Prop, string) {
-	if !has(e.im, cases.Float64) {
+	if !e.im.Supports(cases.Float64) {
 		return nil, "no float64 path"
 	}
 	f := e.filter(filter{finite: true})

@@ -5,10 +5,11 @@ import (
 	"github.com/leanovate/gopter/prop"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 func propFloat32(e *env) (gopter.Prop, string) {
-	if !has(e.im, cases.Float32) || !has(e.im, cases.Float64) {
+	if !e.im.Supports(cases.Float32) || !e.im.Supports(cases.Float64) {
 		return nil, "needs both float32 and float64 paths"
 	}
 	f := e.filter(filter{})
@@ -29,6 +30,6 @@ func propFloat32(e *env) (gopter.Prop, string) {
 		// half an ulp: the float32 bounds plus one.
 		want := outcome{loss: roundTo(cases.Float32, wide.loss), grad: roundAll(cases.Float32, wide.grad)}
 		return judge("float32 against float64 rounded to float32", cases.Float32, c.Logits, c.H, got, want,
-			e.bounds(cases.Float32).plus(tolerance{1, 1, 1}), false)
+			e.bounds(cases.Float32).Plus(impls.Bounds{LossULP: 1, LossScaled: 1, GradScaled: 1}), false)
 	}, g), ""
 }

@@ -183,9 +183,10 @@ func checkNonFinite(e *env, c *cases.Case, got outcome) string {
 				kept.grad = append(kept.grad, got.grad[j])
 			}
 		}
-		return judge("masked case against the case without its masked classes", c.DType, red.Logits, red.H, kept, want, e.bounds(c.DType).twice(), false)
+		return judge("masked case against the case without its masked classes", c.DType, red.Logits, red.H, kept, want, e.bounds(c.DType).Twice(), false)
 	}
-	// Finite logits, or h of both signs on −Inf logits (where docs/design.md §7
-	// says nothing): nothing to check here.
+	// Finite logits, or h of both signs on −Inf logits (NaN by docs/design.md
+	// §7, +Inf − Inf; the reference property's special-value clause checks
+	// that): nothing to check here.
 	return e.vacuous()
 }

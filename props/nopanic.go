@@ -64,7 +64,7 @@ func propNoPanic(e *env) (gopter.Prop, string) {
 		if !valid && r.Err == "" {
 			return "invalid input accepted: " + validity(&c)
 		}
-		if valid && has(e.im, c.DType) && r.Err != "" {
+		if valid && e.im.Supports(c.DType) && r.Err != "" {
 			return "valid input rejected: " + r.Err
 		}
 		// The per-sample functions themselves, on any values of a valid

@@ -6,6 +6,7 @@ import (
 	"github.com/leanovate/gopter/prop"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // Property IDs: the subtest names of Check and the keys of Only.
@@ -77,7 +78,7 @@ func familyNames() []string { return cases.FamilyNames() }
 func (e *env) dtypes() []cases.DType {
 	var out []cases.DType
 	for _, dt := range []cases.DType{cases.Float64, cases.Float32} {
-		if has(e.im, dt) {
+		if e.im.Supports(dt) {
 			out = append(out, dt)
 		}
 	}
@@ -128,6 +129,6 @@ func propReference(e *env) (gopter.Prop, string) {
 		if d != "" {
 			return "reference: " + d
 		}
-		return judge("against "+e.cfg.ref.Name, c.DType, c.Logits, c.H, got, want, e.bounds(c.DType).plus(tolerance{}), false)
+		return judge("against "+e.cfg.ref.Name, c.DType, c.Logits, c.H, got, want, e.bounds(c.DType).Plus(impls.Bounds{}), false)
 	}, g), ""
 }

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/infogain-dev/infogain/fused"
 	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/impls/builtin"
 	"github.com/infogain-dev/infogain/naive"
 	"github.com/infogain-dev/infogain/peers"
 	"github.com/infogain-dev/infogain/ref"
@@ -31,7 +31,7 @@ type subject struct {
 // variants of broken_test.go.
 func subjects() []subject {
 	reg := func(name string, build func() *impls.Impl) *impls.Impl {
-		if im, err := impls.Lookup(name); err == nil {
+		if im, err := builtin.Lookup(name); err == nil {
 			return im
 		}
 		return build()
@@ -41,7 +41,7 @@ func subjects() []subject {
 	}
 	return []subject{
 		{refImpl(), nil, "the reference: every property (trivially against itself)"},
-		{reg("fused", generic("fused", fused.Loss[float64], fused.Loss[float32])), nil,
+		{reg("fused", func() *impls.Impl { panic("props: fused is not registered") }), nil,
 			"the suite's implementation: every property, at its own declared bounds"},
 		{reg("naive", generic("naive", naive.Loss[float64], naive.Loss[float32])), []string{IDIdentity},
 			"log of a separately rounded softmax (and the 1e-20 clamp): [32, 0] loses its tiny loss 1.27e-14"},
@@ -80,7 +80,7 @@ func TestBattery(t *testing.T) {
 	for _, s := range subjects() {
 		known[s.im.Name] = true
 	}
-	for _, im := range impls.All() {
+	for _, im := range builtin.All() {
 		if !known[im.Name] {
 			t.Errorf("registered implementation %q has no entry in subjects(): say which property names its flaw", im.Name)
 		}
@@ -218,4 +218,20 @@ func TestMatrix(t *testing.T) {
 		b.WriteString("\n")
 	}
 	t.Log("\n" + b.String())
+}
+
+// TestSingleDType: a float64-only implementation (impls.FromFunc64 over
+// fused's float64 path) passes the whole battery; its float32 cases are
+// not supported, never failures.
+func TestSingleDType(t *testing.T) {
+	f, err := builtin.Lookup("fused")
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := impls.FromFunc64("fused64", "fused's float64 path alone", f.F64, impls.Standard.Bounds)
+	for _, r := range Run(im, Seed(1), Tests(ShortTests)) {
+		if !r.Passed {
+			t.Errorf("%s: %s", r.ID, r.Detail)
+		}
+	}
 }

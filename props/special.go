@@ -8,6 +8,7 @@ import (
 	"github.com/leanovate/gopter/prop"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // withLabelRow draws finite-or-masked logits from the logits families and
@@ -103,17 +104,17 @@ func propIdentity(e *env) (gopter.Prop, string) {
 		}
 		loss, grad := crossEntropy(c.Logits, c.Label)
 		want := outcome{roundTo(c.DType, loss), roundAll(c.DType, grad)}
-		return judge("against −log softmax(x)_l", c.DType, c.Logits, c.H, got, want, e.bounds(c.DType).plus(directTol(c.DType)), false)
+		return judge("against −log softmax(x)_l", c.DType, c.Logits, c.H, got, want, e.bounds(c.DType).Plus(directTol(c.DType)), false)
 	}, g), ""
 }
 
 // directTol is the error of the direct formulas in the output type: their
 // float64 bound, or one rounding to float32.
-func directTol(dt cases.DType) tolerance {
+func directTol(dt cases.DType) impls.Bounds {
 	if dt == cases.Float32 {
-		return tolerance{1, 1, 1}
+		return impls.Bounds{LossULP: 1, LossScaled: 1, GradScaled: 1}
 	}
-	return tolerance{maxDirectLossULP, maxDirectLossULP, maxDirectGradScaled}
+	return impls.Bounds{LossULP: maxDirectLossULP, LossScaled: maxDirectLossULP, GradScaled: maxDirectGradScaled}
 }
 
 // smoothingEps are the ε of the smoothing property: dyadic, so that with C
@@ -157,7 +158,7 @@ func propSmoothing(e *env) (gopter.Prop, string) {
 			return d
 		}
 		want := outcome{loss: roundTo(c.DType, labelSmoothing(c.Logits, c.Label, eps))}
-		return judge(fmt.Sprintf("against label smoothing ε = %v", eps), c.DType, c.Logits, c.H, got, want, e.bounds(c.DType).plus(directTol(c.DType)), true)
+		return judge(fmt.Sprintf("against label smoothing ε = %v", eps), c.DType, c.Logits, c.H, got, want, e.bounds(c.DType).Plus(directTol(c.DType)), true)
 	}, g), ""
 }
 
@@ -191,10 +192,6 @@ func propWeights(e *env) (gopter.Prop, string) {
 		want := outcome{roundTo(c.DType, w*loss), roundAll(c.DType, grad)}
 		// The product by w adds one rounding to the direct formula.
 		return judge(fmt.Sprintf("against w·(−log softmax(x)_l), w = %v", w), c.DType, c.Logits, c.H, got, want,
-			e.bounds(c.DType).plus(directTol(c.DType)).plus(tolerance{1, 1, 1}), false)
+			e.bounds(c.DType).Plus(directTol(c.DType)).Plus(impls.Bounds{LossULP: 1, LossScaled: 1, GradScaled: 1}), false)
 	}, g), ""
-}
-
-func (t tolerance) plus(o tolerance) tolerance {
-	return tolerance{t.lossULP + o.lossULP, t.lossScaled + o.lossScaled, t.gradScaled + o.gradScaled}
 }

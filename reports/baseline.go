@@ -49,11 +49,16 @@ type Entry struct {
 	LossWorstCase string
 	GradWorstULP  uint64
 	GradWorstCase string
-	// GradScaledWorst is the worst componentwise scaled gradient error.
+	// GradScaledWorst is the worst componentwise scaled gradient error,
+	// LossScaledWorst the worst scaled loss error.
 	GradScaledWorst float64
-	NonFinite       int
-	Errors          int
-	Mismatches      int
+	LossScaledWorst float64
+	// Violations counts the cases that break the implementation's own
+	// declared contract (impls.Contract.Judge).
+	Violations int
+	NonFinite  int
+	Errors     int
+	Mismatches int
 }
 
 // ImplProperties lists the properties one implementation fails.
@@ -66,7 +71,7 @@ type ImplProperties struct {
 const baselineNote = "Written by `infogain gate --update` from the gate-size report; " +
 	"the gate fails when a worst-case ulp distance grows by more than GateToleranceULP, " +
 	"a count of non-finite outputs, errors or special-value mismatches grows, " +
-	"the scaled gradient error grows, an entry disappears, or a property newly fails."
+	"a scaled error or the count of cases outside the declared contract grows, an entry disappears, or a property newly fails."
 
 // Baseline returns the baseline of r: one entry per summary of a single
 // family (the pooled AllFamilies rows are implied by them).
@@ -87,8 +92,9 @@ func (r *Report) Baseline() *Baseline {
 			Impl: s.Impl, Family: s.Family, DType: s.DType,
 			LossWorstULP: s.LossWorstULP, LossWorstCase: s.LossWorstCase,
 			GradWorstULP: s.GradWorstULP, GradWorstCase: s.GradWorstCase,
-			GradScaledWorst: s.GradScaledWorst,
-			NonFinite:       s.NonFinite, Errors: s.Errors, Mismatches: s.Mismatches,
+			GradScaledWorst: s.GradScaledWorst, LossScaledWorst: s.LossScaledWorst,
+			Violations: s.Violations,
+			NonFinite:  s.NonFinite, Errors: s.Errors, Mismatches: s.Mismatches,
 		})
 	}
 	for _, im := range r.Impls {
@@ -236,6 +242,12 @@ func regressions(w, g *Entry) []string {
 	}
 	if g.GradScaledWorst > w.GradScaledWorst {
 		r = append(r, fmt.Sprintf("scaled gradient error %g → %g", w.GradScaledWorst, g.GradScaledWorst))
+	}
+	if g.LossScaledWorst > w.LossScaledWorst {
+		r = append(r, fmt.Sprintf("scaled loss error %g → %g", w.LossScaledWorst, g.LossScaledWorst))
+	}
+	if g.Violations > w.Violations {
+		r = append(r, fmt.Sprintf("cases outside the declared contract %d → %d", w.Violations, g.Violations))
 	}
 	if g.NonFinite > w.NonFinite {
 		r = append(r, fmt.Sprintf("non-finite outputs %d → %d", w.NonFinite, g.NonFinite))

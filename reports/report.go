@@ -98,8 +98,13 @@ type Summary struct {
 	LossWorstCase string
 	GradWorstCase string
 	// GradScaledWorst is the largest componentwise scaled gradient error
-	// (docs/design.md §5), capped at MaxFloat64.
+	// (docs/design.md §5), capped at MaxFloat64; LossScaledWorst the
+	// largest scaled loss error, likewise.
 	GradScaledWorst float64
+	LossScaledWorst float64
+	// Violations counts the cases whose result breaks the implementation's
+	// own declared contract (impls.Contract.Judge).
+	Violations int
 	// Counts of scored cases: loss (or every gradient component) correctly
 	// rounded (0 ulps) and within 1 ulp.
 	LossCorrectlyRounded int
@@ -119,6 +124,9 @@ type Summary struct {
 	Mismatches   int
 	// Uncertified counts cases whose reference outputs are not certified.
 	Uncertified int
+	// Unsupported counts the cases of a dtype the implementation does not
+	// support; they enter no other count.
+	Unsupported int `json:",omitempty"`
 }
 
 func (r *Report) summarize(families []string, dtypes []cases.DType) {
@@ -153,11 +161,18 @@ func summarize(impl, family string, dt cases.DType, g []*CaseScore) Summary {
 	s := Summary{Impl: impl, Family: family, DType: dt, Cases: len(g)}
 	var lossBits, gradBits []float64
 	for _, c := range g {
+		if c.Unsupported {
+			s.Unsupported++
+			continue
+		}
 		if c.Uncertified {
 			s.Uncertified++
 		}
 		if c.Mismatch {
 			s.Mismatches++
+		}
+		if c.Violation {
+			s.Violations++
 		}
 		switch c.Class {
 		case RefRejected:
@@ -177,6 +192,7 @@ func summarize(impl, family string, dt cases.DType, g []*CaseScore) Summary {
 			if c.LossULP > s.LossWorstULP || s.LossWorstCase == "" {
 				s.LossWorstULP, s.LossWorstCase = c.LossULP, c.ID
 			}
+			s.LossScaledWorst = math.Max(s.LossScaledWorst, c.LossScaled)
 			if c.LossULP == 0 {
 				s.LossCorrectlyRounded++
 			}

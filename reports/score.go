@@ -4,24 +4,18 @@ import (
 	"math"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/ulp"
 )
 
-// Class says how a case is checked.
-type Class string
+// Class says how a case is checked (impls.Class).
+type Class = impls.Class
 
+// The classes of impls.Measure.
 const (
-	// Scored: the reference's loss and gradient are all finite; errors are
-	// measured in ulps.
-	Scored Class = "scored"
-	// RefRejected: the reference rejects the case as invalid input; the
-	// implementation must reject it too.
-	RefRejected Class = "ref-rejected"
-	// RefNonFinite: some reference output is NaN or ±Inf (docs/design.md §7); the
-	// implementation must give the same special values in the same places,
-	// and its other outputs are still measured in ulps (an overflowing loss
-	// leaves a finite gradient to score: the h-huge family).
-	RefNonFinite Class = "ref-nonfinite"
+	Scored       = impls.Scored
+	RefRejected  = impls.RefRejected
+	RefNonFinite = impls.RefNonFinite
 )
 
 // CaseScore is one implementation's result on one case, checked against
@@ -51,8 +45,13 @@ type CaseScore struct {
 	GradULP uint64
 	// GradScaled is the largest componentwise scaled gradient error
 	// (docs/design.md §5), capped at MaxFloat64 so that it stays JSON; 0 unless
-	// GradScored.
+	// GradScored. LossScaled is the scaled loss error, likewise; 0 unless
+	// LossScored.
 	GradScaled float64
+	LossScaled float64
+	// Violation is set when the result breaks the implementation's own
+	// declared contract (impls.Contract.Judge).
+	Violation bool
 	// NonFinite is set when some output is NaN or ±Inf where the
 	// reference's is finite.
 	NonFinite bool
@@ -63,6 +62,10 @@ type CaseScore struct {
 	Mismatch bool
 	// Err is the implementation's error on this case, if any.
 	Err string
+	// Unsupported is set when the implementation does not support the
+	// case's dtype (impls.Impl.Supports): nothing else is measured, and the
+	// case counts as not supported, never as an error.
+	Unsupported bool `json:",omitempty"`
 }
 
 // LossBits and GradBits are the bits of error, log2(ulps+1).
@@ -116,57 +119,30 @@ func special(v float64) int {
 	return 0
 }
 
-// score compares got with the reference's result want on case c.
-func score(c *cases.Case, spr float64, want, got *cases.Result, implName string) CaseScore {
-	s := CaseScore{
-		Impl:   implName,
-		Family: c.Family,
-		DType:  c.DType,
-		ID:     c.ID,
-		C:      c.C(),
-		Spread: spr,
-		Err:    got.Err,
+// score measures got against the reference's result want on case c
+// (impls.Measure) and judges it by im's declared contract.
+func score(c *cases.Case, spr float64, want, got *cases.Result, im *impls.Impl) CaseScore {
+	v := im.Declared().Judge(c, got, want)
+	return CaseScore{
+		Impl:        im.Name,
+		Family:      c.Family,
+		DType:       c.DType,
+		ID:          c.ID,
+		C:           c.C(),
+		Spread:      spr,
+		Class:       v.Class,
+		Uncertified: want.Err == "" && want.Certified != "" && want.Certified != "exact" && want.Certified != "rounded",
+		LossScored:  v.LossScored,
+		GradScored:  v.GradScored,
+		LossULP:     v.LossULP,
+		GradULP:     v.GradULP,
+		GradScaled:  v.GradScaled,
+		LossScaled:  v.LossScaled,
+		Violation:   !v.OK,
+		NonFinite:   v.NonFinite,
+		Mismatch:    v.Mismatch,
+		Err:         v.Err,
 	}
-	s.Uncertified = want.Err == "" && want.Certified != "" &&
-		want.Certified != "exact" && want.Certified != "rounded"
-	if want.Err != "" {
-		s.Class = RefRejected
-		s.Mismatch = got.Err == ""
-		return s
-	}
-	s.LossScored = finite(want.Loss)
-	s.GradScored = finiteAll(0, want.Grad)
-	s.Class = Scored
-	if !s.LossScored || !s.GradScored {
-		s.Class = RefNonFinite
-	}
-	if got.Err != "" || len(got.Grad) != len(want.Grad) {
-		s.LossULP, s.GradULP = ulp.MaxDist, ulp.MaxDist
-		if s.GradScored {
-			s.GradScaled = math.MaxFloat64
-		}
-		s.Mismatch = s.Class == RefNonFinite
-		return s
-	}
-	dt32 := c.DType == cases.Float32
-	// check compares one output: ulps always, and its special value where
-	// the reference's is not finite.
-	check := func(g, w float64) uint64 {
-		if finite(w) {
-			s.NonFinite = s.NonFinite || !finite(g)
-		} else if special(g) != special(w) {
-			s.Mismatch = true
-		}
-		return ulp.Dist(g, w, dt32)
-	}
-	s.LossULP = check(got.Loss, want.Loss)
-	for j := range want.Grad {
-		s.GradULP = max(s.GradULP, check(got.Grad[j], want.Grad[j]))
-	}
-	if s.GradScored {
-		s.GradScaled = capFinite(gradScaled(c, got.Grad, want.Grad))
-	}
-	return s
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

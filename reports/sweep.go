@@ -131,13 +131,18 @@ func evaluate(cfg Config, all []cases.Case) []CaseScore {
 				want := safeCase(cfg.Reference, c)
 				spr := spread(c.Logits)
 				for k, im := range cfg.Impls {
+					if !im.Supports(c.DType) {
+						scores[i*nImpl+k] = CaseScore{Impl: im.Name, Family: c.Family, DType: c.DType, ID: c.ID,
+							C: c.C(), Spread: spr, Unsupported: true}
+						continue
+					}
 					var got cases.Result
 					if im == cfg.Reference {
 						got = want
 					} else {
 						got = safeCase(im, c)
 					}
-					scores[i*nImpl+k] = score(c, spr, &want, &got, im.Name)
+					scores[i*nImpl+k] = score(c, spr, &want, &got, im)
 				}
 				bar.add(1)
 			}

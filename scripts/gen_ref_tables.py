@@ -6,7 +6,7 @@ Regenerate (byte-for-byte, deterministic from SEED):
     /usr/bin/python3 scripts/gen_ref_tables.py
 
 It writes
-  ref/testdata/funcs.jsonl.gz  exp, log, log1p of float64 arguments at 400 bits
+  ref/testdata/funcs.jsonl.gz  exp, log, log1p of float64 arguments at 480 bits
   ref/testdata/rows.jsonl.gz   hard softmax-with-infogain rows of every family
                                of docs/design.md §7 with their correctly rounded loss
                                and gradient (float64 and float32)

@@ -11,12 +11,13 @@ import (
 
 	"github.com/infogain-dev/infogain/cases"
 	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/impls/builtin"
 )
 
 func runEval(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	implName := fs.String("impl", "", "implementation to run (required): "+strings.Join(impls.Names(), ", "))
+	implName := fs.String("impl", "", "implementation to run (required): "+strings.Join(builtin.Names(), ", "))
 	in := fs.String("in", "-", "input file of JSON-lines cases (- for stdin)")
 	out := fs.String("out", "-", "output file of JSON-lines results (- for stdout)")
 	fs.Usage = func() {
@@ -47,10 +48,10 @@ Flags:
 		return 2
 	}
 	if *implName == "" {
-		fmt.Fprintf(stderr, "infogain eval: --impl is required (one of: %s)\n", strings.Join(impls.Names(), ", "))
+		fmt.Fprintf(stderr, "infogain eval: --impl is required (one of: %s)\n", strings.Join(builtin.Names(), ", "))
 		return 2
 	}
-	im, err := impls.Lookup(*implName)
+	im, err := builtin.Lookup(*implName)
 	if err != nil {
 		fmt.Fprintf(stderr, "infogain eval: %v\n", err)
 		return 2

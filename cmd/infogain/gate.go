@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/infogain-dev/infogain/props"
 	"github.com/infogain-dev/infogain/reports"
 )
 
@@ -48,7 +49,7 @@ Flags:
 	cfg.Progress = progressWriter(stderr)
 	cfg.Command = "infogain gate --update"
 	cfg.Seed = reports.DefaultSeed
-	cfg.Properties = propertiesFor(propsTests(reports.SizeGate))
+	cfg.Properties = props.Failing(propsTests(reports.SizeGate))
 	var want *reports.Baseline
 	if !*update {
 		if want, err = reports.ReadBaseline(*baseline); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/infogain-dev/infogain/cases"
 	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/impls/builtin"
 	"github.com/infogain-dev/infogain/props"
 	"github.com/infogain-dev/infogain/reports"
 )
@@ -37,7 +38,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", 0, "goroutines (0: GOMAXPROCS); the output does not depend on it")
 	withProps := fs.Bool("props", true, "run the props battery for the failing-properties column")
 	var implNames, families, dtypes listFlag
-	fs.Var(&implNames, "impl", "implementations to score, comma-separated or repeated (default all): "+strings.Join(impls.Names(), ", "))
+	fs.Var(&implNames, "impl", "implementations to score, comma-separated or repeated (default all): "+strings.Join(builtin.Names(), ", "))
 	fs.Var(&families, "family", "case families, comma-separated or repeated (default all): "+strings.Join(append(cases.FamilyNames(), reports.GridFamily), ", "))
 	fs.Var(&dtypes, "dtype", "dtypes: float64, float32 (default both)")
 	fs.Usage = func() {
@@ -70,7 +71,7 @@ Flags:
 	}
 	cfg.Size = reports.Size(*size)
 	if *withProps {
-		cfg.Properties = propertiesFor(propsTests(cfg.Size))
+		cfg.Properties = props.Failing(propsTests(cfg.Size))
 	}
 	cfg.Seed = *seed
 	cfg.Workers = *workers
@@ -100,10 +101,10 @@ func sweepConfig(implNames, families, dtypes []string) (reports.Config, error) {
 		return cfg, errors.New("no reference implementation is registered")
 	}
 	if len(implNames) == 0 {
-		cfg.Impls = impls.All()
+		cfg.Impls = builtin.All()
 	}
 	for _, name := range implNames {
-		im, err := impls.Lookup(name)
+		im, err := builtin.Lookup(name)
 		if err != nil {
 			return cfg, err
 		}
@@ -113,24 +114,6 @@ func sweepConfig(implNames, families, dtypes []string) (reports.Config, error) {
 		cfg.DTypes = append(cfg.DTypes, cases.DType(d))
 	}
 	return cfg, nil
-}
-
-// propertiesFor returns the props battery's verdict for the report's
-// "failing properties" column and the gate: the IDs of the properties im
-// fails, with the battery's fixed default seed (never PROPS_SEED, so that
-// the report stays reproducible) and tests random cases per property (see
-// propsTests). cmd is the
-// one place that imports both props and reports.
-func propertiesFor(tests int) func(*impls.Impl) ([]string, error) {
-	return func(im *impls.Impl) ([]string, error) {
-		var failing []string
-		for _, r := range props.Run(im, props.Seed(props.DefaultSeed), props.Tests(tests)) {
-			if !r.Passed {
-				failing = append(failing, r.ID)
-			}
-		}
-		return failing, nil
-	}
 }
 
 // propsTests is the number of random cases per property: the battery's

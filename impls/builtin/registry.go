@@ -1,18 +1,20 @@
-package impls
+package builtin
 
 import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/infogain-dev/infogain/impls"
 )
 
 // registry lists the project's implementations in report order: the
 // reference first, then ours, then the ones under test.
-var registry []*Impl
+var registry []*impls.Impl
 
 // All returns every registered implementation in a stable order: the
 // reference, fused, naive, then the peers.
-func All() []*Impl { return append([]*Impl(nil), registry...) }
+func All() []*impls.Impl { return append([]*impls.Impl(nil), registry...) }
 
 // Names returns the registered names in the order of All.
 func Names() []string {
@@ -24,7 +26,7 @@ func Names() []string {
 }
 
 // Lookup returns the implementation registered under name.
-func Lookup(name string) (*Impl, error) {
+func Lookup(name string) (*impls.Impl, error) {
 	for _, im := range registry {
 		if im.Name == name {
 			return im, nil
@@ -33,15 +35,4 @@ func Lookup(name string) (*Impl, error) {
 	known := Names()
 	sort.Strings(known)
 	return nil, fmt.Errorf("unknown implementation %q (known: %s)", name, strings.Join(known, ", "))
-}
-
-// Reference returns the certified reference implementation, or nil if none
-// is registered.
-func Reference() *Impl {
-	for _, im := range registry {
-		if im.C64 != nil {
-			return im
-		}
-	}
-	return nil
 }

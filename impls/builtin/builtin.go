@@ -1,23 +1,16 @@
-package impls
+package builtin
 
 import (
 	"github.com/infogain-dev/infogain/cases"
 	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/naive"
 	"github.com/infogain-dev/infogain/peers"
-	"github.com/infogain-dev/infogain/ref"
 )
 
 func init() {
-	registry = []*Impl{
-		{
-			Name: "ref",
-			Doc:  "certified big.Float reference: correctly rounded loss and gradient (docs/design.md §4)",
-			F64:  func(dst, x, h []float64) float64 { l, _ := ref.Eval64(dst, x, h); return l },
-			F32:  func(dst, x, h []float32) float32 { l, _ := ref.Eval32(dst, x, h); return l },
-			C64:  func(dst, x, h []float64) (float64, string) { l, c := ref.Eval64(dst, x, h); return l, c.String() },
-			C32:  func(dst, x, h []float32) (float32, string) { l, c := ref.Eval32(dst, x, h); return l, c.String() },
-		},
+	registry = []*impls.Impl{
+		impls.Reference(),
 		{
 			Name: "fused",
 			Doc:  "ours: shift + log1p, compensated same-signed sums, complements, rescaling (docs/design.md §3)",
@@ -25,6 +18,8 @@ func init() {
 			F32:  fused.Loss[float32],
 			B64:  fusedBatch[float64],
 			B32:  fusedBatch[float32],
+
+			Contract: &impls.Standard,
 		},
 		{
 			Name: "naive",
@@ -73,4 +68,12 @@ func fusedBatch[T float32 | float64](dst []T, b *cases.Batch) T {
 		Normalization:  int(b.Opts.Normalization),
 		LossWeight:     b.Opts.LossWeight,
 	})
+}
+
+func convert[T float32 | float64](v []float64) []T {
+	out := make([]T, len(v))
+	for i, x := range v {
+		out[i] = T(x)
+	}
+	return out
 }

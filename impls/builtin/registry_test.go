@@ -1,4 +1,4 @@
-package impls
+package builtin
 
 import (
 	"math"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/fused"
+	"github.com/infogain-dev/infogain/impls"
 )
 
 func TestRegistry(t *testing.T) {
@@ -19,7 +21,19 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("%s: missing F64, F32 or Doc", im.Name)
 		}
 	}
-	if r := Reference(); r == nil || r.Name != "ref" {
+	for _, im := range All() {
+		if !im.Supports(cases.Float64) || !im.Supports(cases.Float32) {
+			t.Errorf("built-in %s does not support both dtypes", im.Name)
+		}
+	}
+	// fused declares the suite's standard: the two statements of its
+	// bounds must not drift apart.
+	fusedImpl, _ := Lookup("fused")
+	k := fusedImpl.Declared()
+	if k.LossULP != fused.LossMaxULP || k.LossScaled != fused.LossMaxScaled || k.GradScaled != fused.GradMaxScaled || !k.SpecialValues {
+		t.Errorf("fused declares %+v; fused's constants say %v ulps, scaled %v, grad scaled %v", k, fused.LossMaxULP, fused.LossMaxScaled, fused.GradMaxScaled)
+	}
+	if r := impls.Reference(); r == nil || r.Name != "ref" {
 		t.Errorf("Reference() = %v, want ref", r)
 	}
 	if _, err := Lookup("nope"); err == nil || !strings.Contains(err.Error(), "fused") {
