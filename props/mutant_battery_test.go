@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/infogain-dev/infogain/impls"
+	"github.com/infogain-dev/infogain/impls/builtin"
 )
 
 // TestMutantBattery is the battery layer of mutation/layers (issue #17): in
@@ -20,7 +20,7 @@ func TestMutantBattery(t *testing.T) {
 	if os.Getenv("MUTANT_BATTERY") == "" {
 		t.Skip("run by mutation/layers with MUTANT_BATTERY=1")
 	}
-	im, err := impls.Lookup("fused")
+	im, err := builtin.Lookup("fused")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,13 +21,15 @@ OUT=${MUTATE_OUT:-mutation/out}
 WORKERS=${MUTATE_WORKERS:-2}
 SCALE=${MUTATE_BUDGET_SCALE:-1}
 
-# package  budget(s)  files excluded (regexp on the path; the codec is three files of cases)
+# package  budget(s)  files excluded (regexp on the path): fused without the SIMD file (not
+# built without GOEXPERIMENT=simd), impls only its contract judge, the codec only three files of cases
 targets=(
-	"ulp    300 ^$"
-	"ref    720 ^$"
 	"fused  900 row_simd\\.go"
-	"props  720 ^$"
-	"cases  480 cases/(batch|case|families|gen|seeds)\\.go"
+	"ulp    300 ^$"
+	"ref    600 ^$"
+	"props  600 ^$"
+	"impls  300 impls/(batch|impl|reference)\\.go"
+	"cases  300 cases/(batch|case|families|gen|seeds)\\.go"
 )
 
 mkdir -p "$OUT"
@@ -40,7 +42,7 @@ fi
 # by its budget leaves nothing behind in /tmp.
 export TMPDIR="$OUT/tmp"
 
-want=${MUTATE_PKGS:-ulp ref fused props cases}
+want=${MUTATE_PKGS:-fused ulp ref props impls cases}
 for t in "${targets[@]}"; do
 	read -r pkg budget exclude <<<"$t"
 	case " $want " in *" $pkg "*) ;; *) continue ;; esac
@@ -54,7 +56,7 @@ for t in "${targets[@]}"; do
 	# wall time, which must then be a real run (with compilation), not a cached result.
 	# timeout signals gremlins' whole process group (its go test children too); gremlins
 	# ignores SIGTERM while tests run, hence the SIGKILL 20 s later.
-	GOFLAGS=-count=1 timeout -k 20 "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient 5 \
+	GOFLAGS=-count=1 timeout -k 20 "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient "${MUTATE_TIMEOUT_COEFFICIENT:-10}" \
 		-E "$exclude" "./$pkg" >"$OUT/$pkg.log" 2>&1 || rc=$?
 	echo "   $pkg: exit $rc after $(($(date +%s) - start))s (124: budget reached)" >&2
 	rm -rf "$TMPDIR"
