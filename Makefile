@@ -6,7 +6,7 @@ REPORT_DIR  ?= reports/latest
 PYTHON      ?= /usr/bin/python3
 
 .PHONY: all build build-fast test test-short test-pure test-simd vet lint fmt-check report report-example gate gate-update \
-        fuzz props-full bench bench-peers ref-tables ci
+        fuzz props-full bench bench-peers ref-tables ci mutate
 
 all: build
 
@@ -82,3 +82,8 @@ bench:
 ## bench-peers: fused against real PyTorch (Debian python3-torch, installed if missing), same run, ratios
 bench-peers:
 	$(PYTHON) scripts/bench_peers.py
+
+## mutate: mutation testing (gremlins, pinned in the script) of fused, ulp, ref, props, the contract judge and the codec,
+## each under nice -n 19 and a time budget; prints the score table of docs/mutation.md (MUTATE_* knobs: scripts/mutate.sh)
+mutate:
+	GO=$(GO) bash scripts/mutate.sh
