@@ -2,11 +2,13 @@ package props
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/infogain-dev/infogain/cases"
 	"github.com/infogain-dev/infogain/impls/builtin"
 )
 
@@ -48,7 +50,7 @@ func TestPropertyMatrix(t *testing.T) {
 	ids := IDs()
 	fired := map[string][]string{}
 	var rows []string
-	for _, s := range subjects() {
+	for _, s := range append(subjects(), extraFlawed()...) {
 		if len(s.catches) == 0 {
 			continue // the implementations that must pass, and the control
 		}
@@ -84,4 +86,41 @@ func contains(v []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// extraFlawed are flawed variants for the properties no variant of
+// broken_test.go fires (batch-layout, batch-loss-weight, no-panic), so that
+// TestPropertyMatrix shows each of them catching a flaw of its kind.
+func extraFlawed() []subject {
+	layout := batchVariant("inner-major-layout", "reads logits as (outer, inner, C)", 0)
+	layout.B64 = func(dst []float64, b *cases.Batch) float64 {
+		t := *b
+		t.Logits = make([]float64, len(b.Logits))
+		// Transpose (o, i, j) → (o, j, i): the flaw reads x_j at (o·inner+i)·C+j.
+		for o := 0; o < b.Outer; o++ {
+			for i := 0; i < b.Inner; i++ {
+				for j := 0; j < b.C; j++ {
+					t.Logits[(o*b.C+j)*b.Inner+i] = b.Logits[(o*b.Inner+i)*b.C+j]
+				}
+			}
+		}
+		return brokenBatch(0)(dst, &t)
+	}
+	weighted := batchVariant("weight-on-loss", "loss_weight also scales the loss", 0)
+	weighted.B64 = func(dst []float64, b *cases.Batch) float64 {
+		return brokenBatch(0)(dst, b) * b.Opts.LossWeight
+	}
+	panicky := perSample("panics-on-nan", "indexes out of range on a NaN logit", func(dst, x, h []float64) float64 {
+		for _, v := range x {
+			if math.IsNaN(v) {
+				return dst[len(dst)] // the flaw: a panic instead of NaN
+			}
+		}
+		return careful(dst, x, h)
+	})
+	return []subject{
+		{layout, []string{IDLayout}, "a fast path that assumes inner = 1 reads the wrong logits when inner > 1"},
+		{weighted, []string{IDLossWeight}, "Caffe applies loss_weight to the top diff, i.e. the gradient only"},
+		{panicky, []string{IDNoPanic}, "a NaN logit must give NaN, not a panic"},
+	}
 }

@@ -49,7 +49,8 @@ for t in "${targets[@]}"; do
 	budget=$((budget * SCALE))
 	rm -rf "$TMPDIR"; mkdir -p "$TMPDIR"
 	echo "== $pkg: budget ${budget}s, excluded: $exclude" >&2
-	nice -n 19 "$GREMLINS" unleash --dry-run -E "$exclude" "./$pkg" >"$OUT/$pkg.dry.log" 2>&1
+	nice -n 19 "$GREMLINS" unleash --dry-run -E "$exclude" "./$pkg" >"$OUT/$pkg.dry.log" 2>&1 ||
+		echo "   $pkg: dry run failed, see $OUT/$pkg.dry.log" >&2
 	start=$(date +%s)
 	rc=0
 	# -count=1: gremlins times each mutant's test run at a multiple of the coverage run's
