@@ -2,6 +2,7 @@ package props
 
 import (
 	"math"
+	"math/big"
 	"math/rand"
 	"reflect"
 	"sort"
@@ -333,9 +334,11 @@ func roundBits(v float64, n int) float64 {
 // not any implementation's internals (docs/design.md §3, §5):
 //
 //   - hard-cancel: signed h whose S = Σ h_j or some S − h_j = Σ_{i≠j} h_i
-//     cancels to 2^-k of max |h_j|, k from 8 to 110 (past a double word's
-//     reach), at a random scale: the gradient p_j·(S − h_j) − h_j·q_j needs
-//     S − h_j to more bits than a plain or a double-word sum keeps.
+//     cancels to 2^-k of max |h_j|, k from 8 to 110, at a random scale; or
+//     pairs ±v that cancel exactly next to small entries spread over more
+//     bits than a double word holds, often with a small entry's logit
+//     dominant: the gradient p_j·(S − h_j) − h_j·q_j then needs S − h_j to
+//     more bits than a plain or a double-word sum keeps.
 //   - hard-tiny-h: max |h_j| = 2^E with E from the least subnormal up to
 //     2^-300 (float32: 2^-149 to 2^-60): products h_j·(x_j − m) and p_j·S
 //     are subnormal or near it and lose bits.
@@ -344,7 +347,9 @@ func roundBits(v float64, n int) float64 {
 //     classes: p_j is subnormal, normal or 0 on either side.
 //   - hard-overflow: Σ h_j (m − x_j) around the largest finite value
 //     (2^-4 to 2^1 of it) with a few classes, h ≥ 0 or signed: the loss is
-//     finite or +Inf on either side of the threshold, by a small margin.
+//     finite or +Inf on either side of the threshold; or a loss within
+//     2^-j (j up to 110) of the rounding boundary max + ulp(max)/2, where
+//     only an exact decision gets the side right (drawOverflowEdge).
 var hardRegimes = []struct {
 	name string
 	draw func(r *rand.Rand, dt cases.DType) cases.Case
@@ -356,7 +361,7 @@ var hardRegimes = []struct {
 }
 
 // hardWeight is how often each hard regime is drawn, against familyWeight.
-const hardWeight = 2
+const hardWeight = 4
 
 // emax and emin are the largest and least normal binary exponents of dt
 // (2^emax ≤ max < 2^(emax+1)); sub is the exponent of the least subnormal.
@@ -377,6 +382,9 @@ func drawLogits(r *rand.Rand, dt cases.DType, C int, s float64) []float64 {
 }
 
 func drawCancel(r *rand.Rand, dt cases.DType) cases.Case {
+	if r.Intn(2) == 0 {
+		return drawCancelPairs(r, dt)
+	}
 	C := 3 + r.Intn(6)
 	c := cases.Case{DType: dt, Label: r.Intn(C), Logits: drawLogits(r, dt, C, []float64{1, 8, 40}[r.Intn(3)])}
 	emax, _, _ := expRange(dt)
@@ -389,7 +397,7 @@ func drawCancel(r *rand.Rand, dt cases.DType) cases.Case {
 		}
 	}
 	// Cancel S (skip = −1) or S − h_skip: the entry `last` absorbs the sum of
-	// the others and leaves δ = ±2^-k·max|h|.
+	// the others and leaves δ = ±2^-k·max|h| (to within its own rounding).
 	skip := -1
 	if r.Intn(2) == 0 {
 		skip = r.Intn(C)
@@ -412,6 +420,58 @@ func drawCancel(r *rand.Rand, dt cases.DType) cases.Case {
 	}
 	h[last] = roundTo(dt, -exactSum(others)+delta)
 	c.H = h
+	return c
+}
+
+// drawCancelPairs draws h as pairs ±v that cancel exactly plus a few small
+// entries 2^-20 to 2^-125 below them, each 10 to 70 bits below the last (and zeros), so that S and the S − h_j
+// of the small entries are sums of the small ones alone, spread over more
+// bits than a double word holds; the logit of a small or zero entry is often
+// dominant (p_j ≈ 1, q_j tiny), where g_j = p_j(S − h_j) − h_j q_j is all
+// S − h_j and an inexact S shows in full.
+func drawCancelPairs(r *rand.Rand, dt cases.DType) cases.Case {
+	// float64: big in 2^-256..2^255, small entries down to 2^-125 below it;
+	// float32: big in 2^-10..2^40, small entries down to 2^-120 below it
+	// (within float32's range: the row is computed in float64, whose
+	// double words a float32 row can still outrun).
+	big := math.Ldexp(1, r.Intn(512)-256)
+	lowest := 125
+	if dt == cases.Float32 {
+		big, lowest = math.Ldexp(1, r.Intn(51)-10), 120
+	}
+	var h []float64
+	for n := 1 + r.Intn(2); n > 0; n-- {
+		v := roundTo(dt, (0.5+r.Float64())*big)
+		h = append(h, v, -v)
+	}
+	// Each small entry 10 to 70 bits below the previous one: two of them
+	// already span more than a float64.
+	at := 20 + r.Intn(40)
+	for n := 2 + r.Intn(3); n > 0 && at <= lowest; n-- {
+		v := roundTo(dt, (0.5+r.Float64())*math.Ldexp(big, -at))
+		if r.Intn(2) == 0 {
+			v = -v
+		}
+		h = append(h, v)
+		at += 10 + r.Intn(61)
+	}
+	if r.Intn(2) == 0 {
+		h = append(h, 0)
+	}
+	r.Shuffle(len(h), func(i, j int) { h[i], h[j] = h[j], h[i] })
+	C := len(h)
+	c := cases.Case{DType: dt, H: h, Label: r.Intn(C), Logits: drawLogits(r, dt, C, 4)}
+	if r.Intn(4) != 0 {
+		// Make a small or zero entry's class dominant.
+		var small []int
+		for j, v := range h {
+			if math.Abs(v) < big/0x1p19 {
+				small = append(small, j)
+			}
+		}
+		j := small[r.Intn(len(small))]
+		c.Logits[j] = roundTo(dt, 4+[]float64{10, 40, 100, 300}[r.Intn(4)]*(0.5+r.Float64()))
+	}
 	return c
 }
 
@@ -471,6 +531,9 @@ func drawUnderflow(r *rand.Rand, dt cases.DType) cases.Case {
 }
 
 func drawOverflow(r *rand.Rand, dt cases.DType) cases.Case {
+	if r.Intn(2) == 0 {
+		return drawOverflowEdge(r, dt)
+	}
 	C := 2 + r.Intn(4)
 	emax, _, _ := expRange(dt)
 	c := cases.Case{DType: dt, Logits: make([]float64, C), H: make([]float64, C)}
@@ -533,4 +596,61 @@ func hardCorpus(dts []cases.DType) []cases.Case {
 		}
 	}
 	return out
+}
+
+// float32EdgeJMax keeps float32 edge losses at least 2^-28 of ulp(max)/2
+// from the boundary: closer (j > 29, within float64's resolution of the
+// boundary) a float64 result rounded to float32 is a double rounding, and
+// two things fail that are not the fault of a flaw under test:
+// float32-vs-float64 compares with such a double rounding (a false
+// failure), and fused's exact32 does the same (a real one: it returns +Inf
+// for a loss the reference rounds to MaxFloat32, e.g. logits
+// [0,-2048,-1024,-512], h [0,1.6615349e+35,9.90352e+27,1.18059106e+21]).
+// Raise it to 70 once both round the exact value to float32 once.
+const float32EdgeJMax = 28
+
+// drawOverflowEdge draws a loss within a hair of the rounding boundary of
+// the overflow threshold, max + ulp(max)/2 (float64: 2^1024 − 2^970,
+// float32: 2^128 − 2^103): L = max + ulp(max)/2·(1 ± 2^-j), j from 1 to 110
+// (float32: 28), so that the correctly rounded loss is max on one side and
+// +Inf on the other, and an implementation that rounds an intermediate
+// lands on the wrong side. (float32: j up to float32EdgeJMax.) The loss is built from exact products h_i·Δ_i,
+// Δ_i = m − x_i a power of two ≥ 256 (so that S·log1p(s) < 2^-300 of the
+// loss): the target is split greedily into up to four values of dt, t_i,
+// and h_i = t_i/Δ_i. The max class has h = 0.
+func drawOverflowEdge(r *rand.Rand, dt cases.DType) cases.Case {
+	prec, jmax := uint(53), 110
+	maxV := new(big.Float).SetFloat64(math.MaxFloat64)
+	half := new(big.Float).SetMantExp(big.NewFloat(1), 970)
+	if dt == cases.Float32 {
+		prec, jmax = 24, float32EdgeJMax
+		maxV.SetFloat64(math.MaxFloat32)
+		half.SetMantExp(big.NewFloat(1), 103)
+	}
+	j := 1 + r.Intn(jmax)
+	nudge := new(big.Float).SetPrec(2000).SetMantExp(big.NewFloat(1), -j)
+	if r.Intn(2) == 0 {
+		nudge.Neg(nudge)
+	}
+	nudge.Add(nudge, big.NewFloat(1))
+	target := new(big.Float).SetPrec(2000).Mul(half, nudge)
+	target.Add(target, maxV)
+	c := cases.Case{DType: dt, Logits: []float64{0}, H: []float64{0}}
+	rest := target
+	for i := 0; i < 5 && rest.Sign() > 0; i++ {
+		t, _ := new(big.Float).SetPrec(prec).SetMode(big.ToZero).Set(rest).Float64()
+		if t == 0 || math.IsInf(t, 0) {
+			break
+		}
+		rest = new(big.Float).SetPrec(2000).Sub(rest, new(big.Float).SetFloat64(t))
+		b := 8 + r.Intn(4)
+		h := math.Ldexp(t, -b)
+		if roundTo(dt, h) != h || h == 0 {
+			break
+		}
+		c.Logits = append(c.Logits, -math.Ldexp(1, b))
+		c.H = append(c.H, h)
+	}
+	c.Label = len(c.H) - 1
+	return c
 }
