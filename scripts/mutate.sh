@@ -55,11 +55,12 @@ for t in "${targets[@]}"; do
 	rc=0
 	# -count=1: gremlins times each mutant's test run at a multiple of the coverage run's
 	# wall time, which must then be a real run (with compilation), not a cached result.
-	# timeout signals gremlins' whole process group (its go test children too); gremlins
-	# ignores SIGTERM while tests run, hence the SIGKILL 20 s later.
-	GOFLAGS=-count=1 timeout -k 20 "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient "${MUTATE_TIMEOUT_COEFFICIENT:-10}" \
+	# At the budget, timeout SIGKILLs gremlins' whole process group at once (its go test
+	# children too): a gentler signal kills the children first, and gremlins (which
+	# ignores SIGTERM) then logs the mutants in flight as LIVED.
+	GOFLAGS=-count=1 timeout -s KILL "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient "${MUTATE_TIMEOUT_COEFFICIENT:-10}" \
 		-E "$exclude" "./$pkg" >"$OUT/$pkg.log" 2>&1 || rc=$?
-	echo "   $pkg: exit $rc after $(($(date +%s) - start))s (124: budget reached)" >&2
+	echo "   $pkg: exit $rc after $(($(date +%s) - start))s (137: budget reached)" >&2
 	rm -rf "$TMPDIR"
 done
 "$GO" run ./mutation/score -equivalent mutation/equivalent.txt -logs "$OUT" $want
