@@ -43,7 +43,7 @@ var handMutants = []handMutant{
 		"const subnormalWidth = 700", "const subnormalWidth = 745",
 		"subnormal threshold of the logit spread: e_j may be subnormal on the fast path"},
 	{"overflow-threshold-64", "fused/loss.go",
-		"!(math.Abs(l) < 0x1p1023)", "!(math.Abs(l) < 0x1p1024)",
+		"!(math.Abs(l) < 0x1p1023)", "!(math.Abs(l) <= math.MaxFloat64)",
 		"slow64 no longer lets exact64 decide losses within a factor 2 of overflow"},
 	{"overflow-threshold-32", "fused/loss.go",
 		"math.Abs(l) >= 0x1p127", "math.Abs(l) >= 0x1p128",

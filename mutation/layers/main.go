@@ -11,10 +11,12 @@ import (
 	"go/token"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -39,7 +41,8 @@ func main() {
 	sample := flag.Int("sample", 20, "also take every k-th KILLED mutant of the log, up to this many")
 	hand := flag.Bool("hand", true, "take the hand-written mutants (hand.go)")
 	budget := flag.Duration("budget", 20*time.Minute, "stop starting new mutants after this long")
-	runOwn := flag.Bool("own", true, "run fused's own tests (else report gremlins' verdict)")
+	runOwn := flag.Bool("own", true, "run fused's own tests on hand-written mutants (gremlins' verdict is reported for its own)")
+	gateAlways := flag.Bool("gate-always", false, "run the gate on every mutant (default: only where the battery did not kill it)")
 	flag.Parse()
 
 	root, err := moduleRoot()
@@ -65,17 +68,26 @@ func main() {
 	check(err)
 	defer os.RemoveAll(tmp)
 	check(copyModule(root, tmp))
+	// An interrupt stops between mutants; the copy is removed either way.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 
 	start := time.Now()
 	fmt.Println("| mutant | change | fused's own tests | battery (properties that fail) | gate |")
 	fmt.Println("|---|---|---|---|---|")
 	var n, ownK, batK, gateK, userK, any int
 	for _, m := range ms {
-		if time.Since(start) > *budget {
-			fmt.Printf("\n%d mutants not run: budget %v reached\n", len(ms)-n, *budget)
+		stopped := false
+		select {
+		case <-stop:
+			stopped = true
+		default:
+		}
+		if stopped || time.Since(start) > *budget {
+			fmt.Printf("\n%d mutants not run: budget %v reached or interrupted\n", len(ms)-n, *budget)
 			break
 		}
-		o := runMutant(tmp, m, *runOwn)
+		o := runMutant(tmp, m, *runOwn && m.own == "", *gateAlways)
 		n++
 		if o.own == "killed" {
 			ownK++
@@ -222,7 +234,7 @@ func mutateToken(src []byte, line, col int, kind string) ([]byte, error) {
 	}
 }
 
-func runMutant(dir string, m mutant, runOwn bool) (o outcome) {
+func runMutant(dir string, m mutant, runOwn, gateAlways bool) (o outcome) {
 	o = outcome{own: "not run", battery: "not run", gate: "not run"}
 	if m.own != "" {
 		o.own = m.own + " (gremlins)"
@@ -252,6 +264,10 @@ func runMutant(dir string, m mutant, runOwn bool) (o outcome) {
 		}
 	}
 	sort.Strings(o.props)
+	if o.battery == "killed" && !gateAlways {
+		o.gate = "(not run: the battery killed it)"
+		return o
+	}
 	bin := filepath.Join(dir, "infogain.mutant")
 	if out, err := run(dir, 10*time.Minute, nil, "go", "build", "-o", bin, "./cmd/infogain"); err != nil {
 		o.gate = "build failed: " + firstLine(out)
