@@ -39,3 +39,20 @@ func TestExpAtRangeLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestExpTinyPrecision kills ref/bigfuncs.go:62:37 ARITHMETIC_BASE
+// (`⌊√p⌋/2 + 1` → `⌊√p⌋/2 - 1`): at a result precision below 4 bits the
+// number of squarings j wraps around to 2^64 − 1 and Exp no longer returns.
+// Expected values (closed form): e = 2.71828… rounded to nearest at 2 bits
+// (representable: 2, 3) is 3, at 3 bits (2, 2.5, 3, 3.5) is 2.5.
+func TestExpTinyPrecision(t *testing.T) {
+	for _, tt := range []struct {
+		prec uint
+		want float64
+	}{{2, 3}, {3, 2.5}} {
+		z := ref.Exp(new(big.Float).SetPrec(tt.prec), big.NewFloat(1))
+		if got, _ := z.Float64(); got != tt.want {
+			t.Errorf("Exp(1) at %d bits = %v, want %v", tt.prec, got, tt.want)
+		}
+	}
+}
