@@ -1,12 +1,13 @@
 # infogain — every target is reproducible from a fresh clone; see README.md.
 GO          ?= go
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+ACTIONLINT  ?= github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 FUZZTIME    ?= 30s
 REPORT_DIR  ?= reports/latest
 PYTHON      ?= /usr/bin/python3
 
 .PHONY: all build build-fast test test-short test-pure test-simd vet lint fmt-check report report-example gate gate-update \
-        fuzz props-full bench bench-peers ref-tables ci mutate
+        fuzz props-full bench bench-peers ref-tables ci lint-ci fuzz-build mutate
 
 all: build
 
@@ -36,6 +37,24 @@ fmt-check:
 lint:
 	$(GO) run $(STATICCHECK) ./...
 
+## lint-ci: the engine configuration (docs/scale-out.md): GitHub workflows with actionlint
+## (shellcheck on their run: steps), .clusterfuzzlite/build.sh with shellcheck (Debian
+## package, installed if missing), and every fuzz target builds as a test binary
+lint-ci: fuzz-build
+	@command -v shellcheck >/dev/null || { apt-get update -qq && apt-get install -y -qq shellcheck; }
+	shellcheck .clusterfuzzlite/build.sh
+	$(GO) run $(ACTIONLINT)
+	$(GO) test ./fuzz -count=1 -run '^TestClusterFuzzLite'
+
+## fuzz-build: the packages with fuzz targets compile as `go test -c` binaries (what
+## ClusterFuzzLite's compile_native_go_fuzzer starts from)
+fuzz-build:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	for p in $$(grep -rl --include='*_test.go' '^func Fuzz.*testing\.F' . | xargs -n1 dirname | sort -u); do \
+		echo "go test -c $$p" && $(GO) test -c -o "$$tmp/$$(basename $$p).test" "$$p" || exit 1; \
+	done && \
+	echo "GOEXPERIMENT=simd go test -c ./fused" && GOEXPERIMENT=simd $(GO) test -c -o "$$tmp/fused-simd.test" ./fused
+
 ## ref-tables: regenerate the mpmath golden tables of ref/testdata (needs Debian python3-mpmath)
 ref-tables:
 	$(PYTHON) scripts/gen_ref_tables.py
@@ -50,7 +69,7 @@ report:
 report-example:
 	$(GO) run ./cmd/infogain report --out reports/example --size gate
 
-## gate: exit 1 with a (-want +got) diff on any regression against reports/baseline.json
+## gate: infogain gate exits 1 with a (-want +got) diff and the cases behind each regression against reports/baseline.json (make itself then exits 2)
 gate:
 	$(GO) run ./cmd/infogain gate
 
@@ -66,8 +85,8 @@ build-fast:
 ## fuzz/fuzz.sh runs the ./fuzz targets, then the codec's own, then the SIMD-vs-Go target of fused
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) ./fuzz/fuzz.sh
-	$(GO) test ./cases -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./cases -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./cases/jsonl -run '^$$' -fuzz '^FuzzDecodeBatch$$' -fuzztime $(FUZZTIME)
 	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -fuzz '^FuzzSIMDMatchesGo$$' -fuzztime $(FUZZTIME)
 
 ## props-full: the property battery at 5000 cases per property, many-classes included

@@ -22,6 +22,7 @@ type lanes8 [8]float64
 
 // twoSum returns (s, e) with s = fl(a+b) and s + e = a + b exactly
 // (Knuth's TwoSum, 6 operations, no branch).
+// Separate from the twoSum of ref and of props on purpose: an oracle does not share arithmetic with what it checks.
 func twoSum(a, b float64) (s, e float64) {
 	s = float64(a + b)
 	bb := float64(s - a)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/impls/builtin"
 	"github.com/infogain-dev/infogain/ulp"
@@ -356,11 +357,11 @@ func checkBatch(b *cases.Batch, loss float64, grad []float64, full bool) string 
 // alike) and that the decoder reads it back as the only case of the line.
 func roundTrip(c *cases.Case) string {
 	var buf bytes.Buffer
-	if err := cases.NewEncoder(&buf).Encode(c); err != nil {
+	if err := jsonl.NewEncoder(&buf).Encode(c); err != nil {
 		return "Encode refused a valid case: " + err.Error()
 	}
 	line := buf.String()
-	dec := cases.NewDecoder(&buf)
+	dec := jsonl.NewDecoder(&buf)
 	back, err := dec.Next()
 	if err != nil {
 		return fmt.Sprintf("decoding the encoded line %q: %v", line, err)
@@ -380,14 +381,14 @@ func roundTrip(c *cases.Case) string {
 const maxEvalC = 64
 
 // FuzzJSONLines: the JSON-lines decoder never panics on any bytes, every
-// error is a *cases.LineError, every case it returns is valid and
+// error is a *jsonl.LineError, every case it returns is valid and
 // round-trips through the encoder, every implementation evaluates it
 // without panicking, and results round-trip through EncodeResult and
 // DecodeResult.
 func FuzzJSONLines(f *testing.F) {
 	for _, s := range allSeeds(f) {
 		var buf bytes.Buffer
-		if cases.NewEncoder(&buf).Encode(&s.c) == nil {
+		if jsonl.NewEncoder(&buf).Encode(&s.c) == nil {
 			addSeed(f, buf.Bytes(), s.why)
 		}
 	}
@@ -401,7 +402,7 @@ func FuzzJSONLines(f *testing.F) {
 	}
 	all := allImpls()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		dec := cases.NewDecoder(bytes.NewReader(data))
+		dec := jsonl.NewDecoder(bytes.NewReader(data))
 		for n := 0; ; n++ {
 			if n > len(data)+1 {
 				t.Fatalf("decoder returned %d results from %d bytes: it does not advance", n, len(data))
@@ -410,10 +411,10 @@ func FuzzJSONLines(f *testing.F) {
 			if err == io.EOF {
 				return
 			}
-			var le *cases.LineError
+			var le *jsonl.LineError
 			if err != nil {
 				if !errors.As(err, &le) {
-					t.Fatalf("error %v (%T) is not a *cases.LineError\ninput %q", err, err, data)
+					t.Fatalf("error %v (%T) is not a *jsonl.LineError\ninput %q", err, err, data)
 				}
 				continue
 			}
@@ -441,10 +442,10 @@ func FuzzJSONLines(f *testing.F) {
 func resultRoundTrip(t *testing.T, name string, r *cases.Result, c *cases.Case, data []byte) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := cases.NewEncoder(&buf).EncodeResult(r); err != nil {
+	if err := jsonl.NewEncoder(&buf).EncodeResult(r); err != nil {
 		fail(t, name+": EncodeResult: "+err.Error(), c, data)
 	}
-	back, err := cases.DecodeResult(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	back, err := jsonl.DecodeResult(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	if err != nil {
 		fail(t, fmt.Sprintf("%s: DecodeResult(%q): %v", name, buf.String(), err), c, data)
 	}

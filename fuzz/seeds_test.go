@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 )
 
 var (
@@ -130,7 +131,7 @@ func addByteSeeds(f *testing.F) {
 // not valid input (the codec refuses those).
 func caseJSON(c *cases.Case) string {
 	var buf bytes.Buffer
-	if err := cases.NewEncoder(&buf).Encode(c); err != nil {
+	if err := jsonl.NewEncoder(&buf).Encode(c); err != nil {
 		return fmt.Sprintf("%+v (not encodable: %v)", *c, err)
 	}
 	return string(bytes.TrimSpace(buf.Bytes()))

@@ -3,17 +3,17 @@ package naive_test
 import (
 	"testing"
 
-	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/naive"
 )
 
 // TestThroughImplCase runs the issue's acceptance line through the path
-// `infogain eval` takes (cases.ParseCase, impls.Impl.Case), with an Impl
+// `infogain eval` takes (jsonl.ParseCase, impls.Impl.Case), with an Impl
 // built here as the registry would build it.
 func TestThroughImplCase(t *testing.T) {
 	im := &impls.Impl{Name: "naive", F64: naive.Loss[float64], F32: naive.Loss[float32]}
-	c, err := cases.ParseCase([]byte(`{"id":"a","dtype":"float64","logits":[0,100],"h":[1,0],"label":0}`))
+	c, err := jsonl.ParseCase([]byte(`{"id":"a","dtype":"float64","logits":[0,100],"h":[1,0],"label":0}`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,16 +3,16 @@ package peers_test
 import (
 	"testing"
 
-	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/peers"
 )
 
 // TestThroughImplCase runs the issue's acceptance line through the path
-// `infogain eval` takes (cases.ParseCase, impls.Impl.Case), with Impls built
+// `infogain eval` takes (jsonl.ParseCase, impls.Impl.Case), with Impls built
 // here as the registry would build them.
 func TestThroughImplCase(t *testing.T) {
-	c, err := cases.ParseCase([]byte(`{"id":"a","dtype":"float64","logits":[0,100],"h":[1,0],"label":0}`))
+	c, err := jsonl.ParseCase([]byte(`{"id":"a","dtype":"float64","logits":[0,100],"h":[1,0],"label":0}`))
 	if err != nil {
 		t.Fatal(err)
 	}

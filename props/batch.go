@@ -11,6 +11,7 @@ import (
 	"github.com/leanovate/gopter/prop"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 )
 
@@ -336,7 +337,7 @@ func formatBatch(b *cases.Batch) string {
 	fl := func(v []float64) string {
 		s := make([]string, len(v))
 		for i, x := range v {
-			s[i] = cases.FormatFloat(x, b.DType)
+			s[i] = jsonl.FormatFloat(x, b.DType)
 		}
 		return "[" + strings.Join(s, ",") + "]"
 	}

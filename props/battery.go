@@ -15,6 +15,7 @@ import (
 	"github.com/leanovate/gopter"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 )
 
@@ -342,7 +343,7 @@ func replay(r Result, testName string) []string {
 // caseJSON encodes c as one docs/design.md §7 line, without the trailing newline.
 func caseJSON(c *cases.Case) string {
 	var buf bytes.Buffer
-	if err := cases.NewEncoder(&buf).Encode(c); err != nil {
+	if err := jsonl.NewEncoder(&buf).Encode(c); err != nil {
 		// Invalid input (the no-panic property): the same fields by hand.
 		return fmt.Sprintf(`{"id":%q,"family":%q,"dtype":%q,"logits":%s,"h":%s,"label":%d}`,
 			c.ID, c.Family, c.DType, floats(c.Logits), floats(c.H), c.Label)
@@ -354,7 +355,7 @@ func caseJSON(c *cases.Case) string {
 func floats(v []float64) string {
 	s := make([]string, len(v))
 	for i, x := range v {
-		s[i] = cases.FormatFloat(x, cases.Float64)
+		s[i] = jsonl.FormatFloat(x, cases.Float64)
 	}
 	return "[" + strings.Join(s, ",") + "]"
 }

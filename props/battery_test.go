@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 )
 
@@ -22,7 +23,7 @@ func TestFailureReport(t *testing.T) {
 	if r.Seed != 42 || r.Case == nil || r.Detail == "" || r.CaseJSON == "" {
 		t.Fatalf("incomplete failure report: %+v", r)
 	}
-	back, err := cases.ParseCase([]byte(r.CaseJSON))
+	back, err := jsonl.ParseCase([]byte(r.CaseJSON))
 	if err != nil {
 		t.Fatalf("CaseJSON %s does not parse: %v", r.CaseJSON, err)
 	}

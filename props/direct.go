@@ -40,6 +40,9 @@ type softmaxParts struct {
 	s float64
 }
 
+// twoSum returns (hi, lo) with hi = fl(a+b) and hi + lo = a + b exactly
+// (Knuth's TwoSum). It is separate from the twoSum of fused and of ref on
+// purpose: an oracle does not share arithmetic with what it checks.
 func twoSum(a, b float64) (hi, lo float64) {
 	hi = a + b
 	bb := hi - a

@@ -35,6 +35,9 @@ const (
 	divErrU2  = 16
 )
 
+// twoSum returns (s, e) with s = fl(a+b) and s + e = a + b exactly (Knuth's
+// TwoSum). It is separate from the twoSum of fused and of props on purpose:
+// an oracle does not share arithmetic with what it checks.
 func twoSum(a, b float64) (s, e float64) {
 	s = a + b
 	bb := float64(s - a)

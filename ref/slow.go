@@ -42,19 +42,48 @@ const negligibleGap = 1 << 19
 //	g_j = −h_j + S·e^−d_j/T           (other j)
 //
 // Each output is an exact part plus a transcendental part t with no exact
-// cancellation between them left to the working precision. At P bits each t
-// gets a relative error bound δ in units of 2^−P, doubled for second-order
-// terms: e_j 4 (Exp is below 1 ulp = 2 units), s_r 4+n+3, T δ_s+1,
-// log T 4 + 2δ_T (condition ≤ 1.5 for T ≥ 2), log1p(s_r) 4 + δ_s (condition
-// s/((1+s)log1p(s)) ≤ 1), one more per product or quotient. Both ends of
-// [t̃ − δ|t̃|, t̃ + δ|t̃|] are combined with the exact part by rounding to odd
-// (a quotient by n_t ≤ 2^24 after a sum rounded to odd at 128 bits keeps
-// every float64 midpoint on its side, since n_t·M has at most 80 bits) and
-// rounded to nearest: if the ends agree the output is decided (rounding is
-// monotone), else P doubles. No output is then an exact dyadic unless t = 0
-// (Lindemann–Weierstrass: S·s_r/T and e^−d_j/T are transcendental for
-// S ≠ 0, s_r > 0), so exact ties occur only where they are computed exactly.
+// cancellation between them left to the working precision. Both ends of an
+// enclosure [t̃ − δ|t̃|, t̃ + δ|t̃|] of t (δ in units of 2^−P at P bits,
+// doubled for second-order terms; the regimes below give each δ) are
+// combined with the exact part by rounding to odd (a quotient by n_t ≤ 2^24
+// after a sum rounded to odd at 128 bits keeps every float64 midpoint on
+// its side, since n_t·M has at most 80 bits) and rounded to nearest: if the
+// ends agree the output is decided (rounding is monotone), else P doubles.
+// No output is then an exact dyadic unless t = 0 (Lindemann–Weierstrass:
+// S·s_r/T and e^−d_j/T are transcendental for S ≠ 0, s_r > 0), so exact
+// ties occur only where they are computed exactly.
+//
+// The row falls in one of three regimes, each its own function:
+// zeroSumEval (S = 0: no transcendental part at all), negligibleEval (the
+// transcendental parts reach the gradient only through their sign) and
+// zivEval (the general case).
 func bigEval(dst, x, h, extra []float64, f format) (float64, Kind, string) {
+	e := newExactParts(x, h, extra)
+	switch {
+	case e.S.Sign() == 0:
+		return e.zeroSumEval(dst, f)
+	case e.dmin == nil || e.dmin.Cmp(big.NewFloat(negligibleGap)) > 0:
+		return e.negligibleEval(dst, f)
+	default:
+		return e.zivEval(dst, f)
+	}
+}
+
+// exactParts are the parts of a row that big.Float holds exactly (at
+// diffPrec or sumPrec bits, see above): d_j = m − x_j, n_t, the least
+// positive d_j, S (extra included), Sact (finite logits only) and A.
+type exactParts struct {
+	h    []float64
+	d    []*big.Float
+	nt   int
+	ntb  *big.Float // n_t as a big.Float
+	dmin *big.Float // least positive d_j, nil when every logit is tied
+	S    *big.Float
+	Sact *big.Float
+	A    *big.Float
+}
+
+func newExactParts(x, h, extra []float64) *exactParts {
 	n := len(x)
 	k := 0
 	for j, v := range x {
@@ -63,93 +92,126 @@ func bigEval(dst, x, h, extra []float64, f format) (float64, Kind, string) {
 		}
 	}
 	m := new(big.Float).SetFloat64(x[k])
-	d := make([]*big.Float, n)
-	nt := 0
-	var dmin *big.Float
+	e := &exactParts{h: h, d: make([]*big.Float, n)}
 	for j, v := range x {
-		d[j] = mustExact(new(big.Float).SetPrec(diffPrec).Sub(m, big.NewFloat(v)))
+		e.d[j] = mustExact(new(big.Float).SetPrec(diffPrec).Sub(m, big.NewFloat(v)))
 		switch {
-		case d[j].Sign() == 0:
-			nt++
-		case dmin == nil || d[j].Cmp(dmin) < 0:
-			dmin = d[j]
+		case e.d[j].Sign() == 0:
+			e.nt++
+		case e.dmin == nil || e.d[j].Cmp(e.dmin) < 0:
+			e.dmin = e.d[j]
 		}
 	}
-	S := new(big.Float).SetPrec(diffPrec)
-	A := new(big.Float).SetPrec(sumPrec)
+	e.S = new(big.Float).SetPrec(diffPrec)
+	e.A = new(big.Float).SetPrec(sumPrec)
 	t := new(big.Float).SetPrec(sumPrec)
 	for j, v := range h {
-		mustExact(S.Add(S, big.NewFloat(v)))
-		mustExact(A.Add(A, mustExact(t.Mul(big.NewFloat(v), d[j]))))
+		mustExact(e.S.Add(e.S, big.NewFloat(v)))
+		mustExact(e.A.Add(e.A, mustExact(t.Mul(big.NewFloat(v), e.d[j]))))
 	}
 	for _, v := range extra {
-		mustExact(S.Add(S, big.NewFloat(v)))
+		mustExact(e.S.Add(e.S, big.NewFloat(v)))
 	}
 	// The loss uses S over the finite logits; it differs from S only when
 	// extra has a nonzero weight, and then the caller replaces the loss.
-	Sact := new(big.Float).SetPrec(diffPrec)
+	e.Sact = new(big.Float).SetPrec(diffPrec)
 	for _, v := range h {
-		mustExact(Sact.Add(Sact, big.NewFloat(v)))
+		mustExact(e.Sact.Add(e.Sact, big.NewFloat(v)))
 	}
-	ntb := new(big.Float).SetInt64(int64(nt))
-	N := func(j int) *big.Float {
-		z := new(big.Float).SetPrec(diffPrec+64).Mul(ntb, big.NewFloat(h[j]))
-		return mustExact(z.Sub(S, mustExact(z)))
+	e.ntb = new(big.Float).SetInt64(int64(e.nt))
+	return e
+}
+
+// N returns N_j = S − n_t·h_j exactly.
+func (e *exactParts) N(j int) *big.Float {
+	z := new(big.Float).SetPrec(diffPrec+64).Mul(e.ntb, big.NewFloat(e.h[j]))
+	return mustExact(z.Sub(e.S, mustExact(z)))
+}
+
+// zeroSumEval is the regime S = 0: every g_j = p_j·0 − h_j = −h_j exactly,
+// and L = A + 0·log T = A.
+//
+// Error: none but the final rounding of the exact A (roundNudged with no
+// nudge is round to nearest): 0 ulps, Exact when A is representable.
+func (e *exactParts) zeroSumEval(dst []float64, f format) (float64, Kind, string) {
+	for j, v := range e.h {
+		dst[j] = 0 - v
 	}
+	loss := f.roundNudged(e.A, 0)
+	return loss, kindOf(exactly(loss, e.A)), ""
+}
+
+// negligibleEval is the regime where no transcendental part reaches the
+// gradient but through its sign: all logits tied (s_r = 0, g_j = S/n_t − h_j
+// exactly), or dmin > 2^19, so that every non-tied term is below
+// 2^−750000 (see negligibleGap).
+//
+// Error: a non-tied g_j = −h_j + S·p_j with 0 < S·p_j/|S| < 2^−750000, far
+// below half the least subnormal and the last bit of −h_j: −h_j rounded
+// with a nudge toward the sign of S is correctly rounded (roundNudged). A
+// tied g_j = (N_j − S·s_r/T)/n_t likewise is N_j/n_t nudged against that
+// sign (tiedRound). The loss is A when Sact = 0; A + Sact·log1p(s_r) with
+// s_r < 2^−750000 (or 0) when n_t = 1, rounded from A nudged by the sign of
+// Sact; else A + Sact·log T with T = n_t + s_r, enclosed with δ = 4 for
+// Log(n_t) (below 1 ulp), 1 for the product by Sact and 1 for the dropped
+// s_r (log T − log n_t ≤ s_r/n_t < 2^−750000, far below one unit 2^−P for
+// every P ≤ maxPrec), in Ziv's loop.
+func (e *exactParts) negligibleEval(dst []float64, f format) (float64, Kind, string) {
+	A, Sact, ntb := e.A, e.Sact, e.ntb
 	allExact := true
-
-	// S = 0: every g_j = −h_j exactly, and L = A.
-	if S.Sign() == 0 {
-		for j, v := range h {
-			dst[j] = 0 - v
-		}
-		loss := f.roundNudged(A, 0)
-		return loss, kindOf(exactly(loss, A)), ""
+	sigma := 0
+	if e.dmin != nil {
+		sigma = e.S.Sign()
 	}
-	sgnS := S.Sign()
-
-	// No transcendental part reaches the gradient but through its sign:
-	// all logits tied (g_j = S/n_t − h_j exactly), or every other term
-	// below 2^−750000.
-	if dmin == nil || dmin.Cmp(big.NewFloat(negligibleGap)) > 0 {
-		sigma := 0
-		if dmin != nil {
-			sigma = sgnS
+	for j := range e.h {
+		if e.d[j].Sign() != 0 {
+			dst[j] = f.roundNudged(big.NewFloat(-e.h[j]), sigma)
+			continue
 		}
-		for j := range h {
-			if d[j].Sign() != 0 {
-				dst[j] = f.roundNudged(big.NewFloat(-h[j]), sigma)
-				continue
-			}
-			v, exact := f.tiedRound(N(j), nil, ntb, -sigma)
-			dst[j] = v
-			allExact = allExact && exact
-		}
-		if Sact.Sign() == 0 {
+		v, exact := f.tiedRound(e.N(j), nil, ntb, -sigma)
+		dst[j] = v
+		allExact = allExact && exact
+	}
+	if Sact.Sign() == 0 {
+		loss := f.roundNudged(A, 0)
+		return loss, kindOf(allExact && exactly(loss, A)), ""
+	}
+	if e.nt == 1 {
+		// L = A + Sact·log1p(s) with 0 < s < 2^−750000, or s = 0.
+		if sigma == 0 {
 			loss := f.roundNudged(A, 0)
 			return loss, kindOf(allExact && exactly(loss, A)), ""
 		}
-		if nt == 1 {
-			// L = A + Sact·log1p(s) with 0 < s < 2^−750000, or s = 0.
-			if sigma == 0 {
-				loss := f.roundNudged(A, 0)
-				return loss, kindOf(allExact && exactly(loss, A)), ""
-			}
-			return f.roundNudged(A, Sact.Sign()), Rounded, ""
-		}
-		for P := uint(startPrec); P <= maxPrec; P *= 2 {
-			B := Log(new(big.Float).SetPrec(P), ntb)
-			B.Mul(B, Sact)
-			lo, hi := widen(B, 4+1+1, P)
-			if a, b := f.round(addOdd(A, lo)), f.round(addOdd(A, hi)); sameBits(a, b) {
-				return a, Rounded, ""
-			}
-		}
-		return math.NaN(), Uncertified, fmt.Sprintf("loss undecided at %d bits", maxPrec)
+		return f.roundNudged(A, Sact.Sign()), Rounded, ""
 	}
+	for P := uint(startPrec); P <= maxPrec; P *= 2 {
+		B := Log(new(big.Float).SetPrec(P), ntb)
+		B.Mul(B, Sact)
+		lo, hi := widen(B, 4+1+1, P)
+		if a, b := f.round(addOdd(A, lo)), f.round(addOdd(A, hi)); sameBits(a, b) {
+			return a, Rounded, ""
+		}
+	}
+	return math.NaN(), Uncertified, fmt.Sprintf("loss undecided at %d bits", maxPrec)
+}
 
-	// General case: Ziv's loop over the undecided outputs.
-	cut := new(big.Float).SetPrec(diffPrec+64).Add(dmin, big.NewFloat(negligibleGap))
+// zivEval is the general regime: Ziv's loop over the outputs still
+// undecided, doubling P from startPrec to maxPrec. Terms with d_j beyond
+// dmin + 2^19 are dropped from s_r and their g_j rounded from −h_j nudged
+// by the sign of S (negligibleGap: below one unit 2^−P of s_r for every
+// P ≤ maxPrec, and below the last bit of −h_j).
+//
+// Error, δ in units of 2^−P: each e_j 4 (Exp is below 1 ulp = 2 units,
+// doubled); s_r 4 + n + 3 for a sum of n terms; T = s_r + n_t one more;
+// log T 4 + 2δ_T (condition ≤ 1.5 for T ≥ 2) or log1p(s_r) 4 + δ_s
+// (condition s/((1+s)·log1p(s)) ≤ 1) when n_t = 1; one more per product or
+// quotient: the loss's S·log T, a tied g_j's S·s_r/T (δ_s + δ_T + 2), a
+// non-tied g_j's S·e_j/T (4 + δ_T + 2).
+func (e *exactParts) zivEval(dst []float64, f format) (float64, Kind, string) {
+	h, d, A, S, Sact, ntb := e.h, e.d, e.A, e.S, e.Sact, e.ntb
+	n := len(d)
+	sgnS := S.Sign()
+	cut := new(big.Float).SetPrec(diffPrec+64).Add(e.dmin, big.NewFloat(negligibleGap))
 	decided := make([]bool, n)
 	lossDone := false
 	var loss float64
@@ -163,7 +225,7 @@ func bigEval(dst, x, h, extra []float64, f format) (float64, Kind, string) {
 		}
 	}
 	negD := new(big.Float)
-	e := make([]*big.Float, n)
+	ex := make([]*big.Float, n)
 	for P := uint(startPrec); P <= maxPrec; P *= 2 {
 		sr := new(big.Float).SetPrec(P)
 		terms := 0
@@ -172,8 +234,8 @@ func bigEval(dst, x, h, extra []float64, f format) (float64, Kind, string) {
 				continue
 			}
 			negD.Neg(d[j])
-			e[j] = Exp(new(big.Float).SetPrec(P), negD)
-			sr.Add(sr, e[j])
+			ex[j] = Exp(new(big.Float).SetPrec(P), negD)
+			sr.Add(sr, ex[j])
 			terms++
 		}
 		T := new(big.Float).SetPrec(P).Add(sr, ntb)
@@ -182,7 +244,7 @@ func bigEval(dst, x, h, extra []float64, f format) (float64, Kind, string) {
 		if !lossDone {
 			var B *big.Float
 			var dB float64
-			if nt == 1 {
+			if e.nt == 1 {
 				B, dB = Log1p(new(big.Float).SetPrec(P), sr), 4+ds+1
 			} else {
 				B, dB = Log(new(big.Float).SetPrec(P), T), 4+2*dT+1
@@ -204,10 +266,10 @@ func bigEval(dst, x, h, extra []float64, f format) (float64, Kind, string) {
 				tt := new(big.Float).SetPrec(P).Quo(sr, T)
 				tt.Mul(tt, S)
 				lo, hi := widen(tt, ds+dT+2, P)
-				a, _ = f.tiedRound(N(j), hi, ntb, 0)
-				b, _ = f.tiedRound(N(j), lo, ntb, 0)
+				a, _ = f.tiedRound(e.N(j), hi, ntb, 0)
+				b, _ = f.tiedRound(e.N(j), lo, ntb, 0)
 			} else {
-				pS := new(big.Float).SetPrec(P).Quo(e[j], T)
+				pS := new(big.Float).SetPrec(P).Quo(ex[j], T)
 				pS.Mul(pS, S)
 				lo, hi := widen(pS, 4+dT+2, P)
 				negH := big.NewFloat(-h[j])

@@ -153,6 +153,16 @@ type Verdict struct {
 	Improvements int
 	// New counts entries of got that the baseline does not have.
 	New int
+	// regressed holds, per regressed entry, the index of its line in
+	// Regressions and the entry now; Gate appends to that line the input,
+	// outputs and replay command of the cases that show the regression.
+	regressed []regressedEntry
+}
+
+type regressedEntry struct {
+	line  int
+	got   Entry
+	kinds []string
 }
 
 // OK reports whether the gate passes.
@@ -184,8 +194,9 @@ func Compare(want, got *Baseline) *Verdict {
 			wantDiff[k] = *w
 			continue
 		}
-		reasons := regressions(w, g)
+		reasons, kinds := regressions(w, g)
 		if len(reasons) > 0 {
+			v.regressed = append(v.regressed, regressedEntry{line: len(v.Regressions), got: *g, kinds: kinds})
 			v.Regressions = append(v.Regressions, k+": "+strings.Join(reasons, "; "))
 			wantDiff[k], gotDiff[k] = *w, *g
 		} else if *w != *g {
@@ -231,32 +242,48 @@ func Compare(want, got *Baseline) *Verdict {
 	return v
 }
 
-// regressions lists how g is worse than w.
-func regressions(w, g *Entry) []string {
-	var r []string
+// The kinds of regression of an entry, as regressions names them.
+const (
+	kindLossULP    = "loss-ulp"
+	kindGradULP    = "grad-ulp"
+	kindGradScaled = "grad-scaled"
+	kindLossScaled = "loss-scaled"
+	kindViolations = "violations"
+	kindNonFinite  = "non-finite"
+	kindErrors     = "errors"
+	kindMismatches = "mismatches"
+)
+
+// regressions lists how g is worse than w, before → after, and the kind
+// of each regression.
+func regressions(w, g *Entry) (reasons, kinds []string) {
+	add := func(kind, format string, args ...any) {
+		reasons = append(reasons, fmt.Sprintf(format, args...))
+		kinds = append(kinds, kind)
+	}
 	if g.LossWorstULP > w.LossWorstULP && g.LossWorstULP-w.LossWorstULP > GateToleranceULP {
-		r = append(r, fmt.Sprintf("loss worst %d → %d ulps (case %s)", w.LossWorstULP, g.LossWorstULP, g.LossWorstCase))
+		add(kindLossULP, "loss worst %d → %d ulps (case %s)", w.LossWorstULP, g.LossWorstULP, g.LossWorstCase)
 	}
 	if g.GradWorstULP > w.GradWorstULP && g.GradWorstULP-w.GradWorstULP > GateToleranceULP {
-		r = append(r, fmt.Sprintf("gradient worst %d → %d ulps (case %s)", w.GradWorstULP, g.GradWorstULP, g.GradWorstCase))
+		add(kindGradULP, "gradient worst %d → %d ulps (case %s)", w.GradWorstULP, g.GradWorstULP, g.GradWorstCase)
 	}
 	if g.GradScaledWorst > w.GradScaledWorst {
-		r = append(r, fmt.Sprintf("scaled gradient error %g → %g", w.GradScaledWorst, g.GradScaledWorst))
+		add(kindGradScaled, "scaled gradient error %g → %g", w.GradScaledWorst, g.GradScaledWorst)
 	}
 	if g.LossScaledWorst > w.LossScaledWorst {
-		r = append(r, fmt.Sprintf("scaled loss error %g → %g", w.LossScaledWorst, g.LossScaledWorst))
+		add(kindLossScaled, "scaled loss error %g → %g", w.LossScaledWorst, g.LossScaledWorst)
 	}
 	if g.Violations > w.Violations {
-		r = append(r, fmt.Sprintf("cases outside the declared contract %d → %d", w.Violations, g.Violations))
+		add(kindViolations, "cases outside the declared contract %d → %d", w.Violations, g.Violations)
 	}
 	if g.NonFinite > w.NonFinite {
-		r = append(r, fmt.Sprintf("non-finite outputs %d → %d", w.NonFinite, g.NonFinite))
+		add(kindNonFinite, "non-finite outputs %d → %d", w.NonFinite, g.NonFinite)
 	}
 	if g.Errors > w.Errors {
-		r = append(r, fmt.Sprintf("errors %d → %d", w.Errors, g.Errors))
+		add(kindErrors, "errors %d → %d", w.Errors, g.Errors)
 	}
 	if g.Mismatches > w.Mismatches {
-		r = append(r, fmt.Sprintf("special-value mismatches %d → %d", w.Mismatches, g.Mismatches))
+		add(kindMismatches, "special-value mismatches %d → %d", w.Mismatches, g.Mismatches)
 	}
-	return r
+	return reasons, kinds
 }

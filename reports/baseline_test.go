@@ -58,7 +58,18 @@ func TestGateCatchesBrokenFused(t *testing.T) {
 					t.Errorf("diff has no %s line for LossWorstULP:\n%s", sign, v.Diff)
 				}
 			}
-			t.Logf("gate output on the broken fused:\n%s\n%s", strings.Join(v.Regressions, "\n"), v.Diff)
+			// Each regression can be acted on (issue 13): the case's input,
+			// the outputs now and the exact ones, and the commands that
+			// print and replay the case.
+			joined := strings.Join(v.Regressions, "\n")
+			for _, want := range []string{"fused/dominant/float64: loss worst", "case dominant/", "x = [", "fused now: loss ",
+				"exact (" + ref.Name + "): loss ", "input:  infogain cases --id dominant/", "replay: infogain cases --id dominant/",
+				"| infogain eval --impl fused"} {
+				if !strings.Contains(joined, want) {
+					t.Errorf("regressions lack %q:\n%s", want, joined)
+				}
+			}
+			t.Logf("gate output on the broken fused:\n%s\n%s", joined, v.Diff)
 		})
 	}
 }

@@ -17,6 +17,10 @@ const (
 	SizeGate Size = "gate"
 	// SizeFull is the sweep of `make report`: under five minutes on two cores.
 	SizeFull Size = "full"
+	// SizeHuge is the many-machine sweep (HugeCases cases): practical only
+	// sharded (RunShard, `infogain report --shard I/N`) and merged; see
+	// docs/scale-out.md.
+	SizeHuge Size = "huge"
 )
 
 // sizing is how many cases each part of a sweep gets.
@@ -27,6 +31,9 @@ type sizing struct {
 	// gridReps is the number of cases per (spread, C, dtype) point of the
 	// spread × C grid (see grid.go).
 	gridReps int
+	// blocks: cases are generated in independently seeded blocks (see
+	// shardplan.go), so that a shard generates only the blocks it needs.
+	blocks bool
 }
 
 func (s Size) sizing() (sizing, error) {
@@ -35,8 +42,10 @@ func (s Size) sizing() (sizing, error) {
 		return sizing{perFamily: gatePerFamily, gridReps: gateGridReps}, nil
 	case SizeFull:
 		return sizing{perFamily: fullPerFamily, gridReps: fullGridReps}, nil
+	case SizeHuge:
+		return sizing{perFamily: hugePerFamily, gridReps: hugeGridReps, blocks: true}, nil
 	}
-	return sizing{}, fmt.Errorf("unknown size %q (want gate or full)", string(s))
+	return sizing{}, fmt.Errorf("unknown size %q (want gate, full or huge)", string(s))
 }
 
 // Case counts per size. Measured on the 2-core machine of the project, all
@@ -51,7 +60,15 @@ const (
 	gateGridReps  = 2
 	fullPerFamily = 300
 	fullGridReps  = 8
+	// Huge: 18 families × 300,000 + 84 grid points × 6,000, per dtype;
+	// HugeCases in all (checked by a test against the plan).
+	hugePerFamily = 300_000
+	hugeGridReps  = 6_000
 )
+
+// HugeCases is the number of cases of a --size huge sweep over every family
+// and both dtypes: 2 × (18 × 300,000 + 84 × 6,000) = 11,808,000.
+const HugeCases = 11_808_000
 
 // Config describes one sweep. Impls are scored against Reference, which is
 // evaluated once per case.

@@ -20,6 +20,9 @@ type Report struct {
 	// followed for each implementation and dtype by a row with Family
 	// AllFamilies pooling every family.
 	Summaries []Summary
+	// Grades is the headline: one row per implementation, in report order
+	// (grade.go).
+	Grades []ImplGrade
 	// Scores holds every case's score, case-major (see cases.csv); it is
 	// not part of report.json.
 	Scores []CaseScore `json:"-"`
@@ -66,6 +69,11 @@ type ImplInfo struct {
 	// the implementation fails.
 	PropertiesChecked bool
 	FailingProperties []string
+	// Findings are the flaws the diagnosis probes detect (Diagnose); nil
+	// for the reference. They travel with the implementation so that a
+	// sharded run (the shard that owns the implementation) and a merge
+	// grade it alike.
+	Findings []Finding `json:",omitempty"`
 }
 
 // Quantiles are order statistics of bits of error (nearest rank: the
@@ -98,10 +106,13 @@ type Summary struct {
 	LossWorstCase string
 	GradWorstCase string
 	// GradScaledWorst is the largest componentwise scaled gradient error
-	// (docs/design.md §5), capped at MaxFloat64; LossScaledWorst the
-	// largest scaled loss error, likewise.
+	// (docs/design.md §5), floored (grade.go) and capped at MaxFloat64;
+	// LossScaledWorst the largest scaled loss error, likewise; the cases
+	// where they occur (first in case order on ties).
 	GradScaledWorst float64
 	LossScaledWorst float64
+	GradScaledCase  string
+	LossScaledCase  string
 	// Violations counts the cases whose result breaks the implementation's
 	// own declared contract (impls.Contract.Judge).
 	Violations int
@@ -192,12 +203,14 @@ func summarize(impl, family string, dt cases.DType, g []*CaseScore) Summary {
 			if c.LossULP > s.LossWorstULP || s.LossWorstCase == "" {
 				s.LossWorstULP, s.LossWorstCase = c.LossULP, c.ID
 			}
-			s.LossScaledWorst = math.Max(s.LossScaledWorst, c.LossScaled)
 			if c.LossULP == 0 {
 				s.LossCorrectlyRounded++
 			}
 			if c.LossULP <= 1 {
 				s.LossWithin1ULP++
+			}
+			if c.Graded.Loss > s.LossScaledWorst || s.LossScaledCase == "" {
+				s.LossScaledWorst, s.LossScaledCase = c.Graded.Loss, c.ID
 			}
 			lossBits = append(lossBits, c.LossBits())
 		}
@@ -206,7 +219,9 @@ func summarize(impl, family string, dt cases.DType, g []*CaseScore) Summary {
 			if c.GradULP > s.GradWorstULP || s.GradWorstCase == "" {
 				s.GradWorstULP, s.GradWorstCase = c.GradULP, c.ID
 			}
-			s.GradScaledWorst = math.Max(s.GradScaledWorst, c.GradScaled)
+			if c.Graded.Grad > s.GradScaledWorst || s.GradScaledCase == "" {
+				s.GradScaledWorst, s.GradScaledCase = c.Graded.Grad, c.ID
+			}
 			if c.GradULP == 0 {
 				s.GradCorrectlyRounded++
 			}

@@ -89,7 +89,7 @@ func TestReportTables(t *testing.T) {
 		t.Errorf("log(1+s) loss worst on dominant = %d ulps, want > 2^52", bad.LossWorstULP)
 	}
 	md := string(rep.markdown(nil))
-	for _, want := range []string{"| dominant | fused-log |", "## Overview: every family", "go test infogain/reports", "not run"} {
+	for _, want := range []string{"| dominant | fused-log |", "## Headline", "### Every family, float64", "## Glossary", "go test infogain/reports", "not run"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("report.md lacks %q", want)
 		}

@@ -66,6 +66,9 @@ type CaseScore struct {
 	// case's dtype (impls.Impl.Supports): nothing else is measured, and the
 	// case counts as not supported, never as an error.
 	Unsupported bool `json:",omitempty"`
+	// Graded holds what the grade needs: floored scaled errors, the input
+	// class and the standard's verdict (grade.go).
+	Graded Graded
 }
 
 // LossBits and GradBits are the bits of error, log2(ulps+1).
@@ -94,18 +97,6 @@ func spread(x []float64) float64 {
 	return d
 }
 
-func finiteAll(loss float64, grad []float64) bool {
-	if !finite(loss) {
-		return false
-	}
-	for _, g := range grad {
-		if !finite(g) {
-			return false
-		}
-	}
-	return true
-}
-
 // special classifies a value for the non-finite semantics check.
 func special(v float64) int {
 	switch {
@@ -123,7 +114,7 @@ func special(v float64) int {
 // (impls.Measure) and judges it by im's declared contract.
 func score(c *cases.Case, spr float64, want, got *cases.Result, im *impls.Impl) CaseScore {
 	v := im.Declared().Judge(c, got, want)
-	return CaseScore{
+	s := CaseScore{
 		Impl:        im.Name,
 		Family:      c.Family,
 		DType:       c.DType,
@@ -143,6 +134,8 @@ func score(c *cases.Case, spr float64, want, got *cases.Result, im *impls.Impl) 
 		Mismatch:    v.Mismatch,
 		Err:         v.Err,
 	}
+	s.Graded = grade(c, want, got)
+	return s
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

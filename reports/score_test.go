@@ -7,7 +7,7 @@ import (
 	"github.com/infogain-dev/infogain/cases"
 )
 
-var nan, inf = math.NaN(), math.Inf(1)
+var nan = math.NaN()
 
 func TestSpread(t *testing.T) {
 	tests := []struct {

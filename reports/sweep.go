@@ -27,37 +27,20 @@ func Run(cfg Config) (*Report, error) {
 	if len(cfg.Impls) == 0 {
 		return nil, errors.New("reports: no implementation to score")
 	}
-	sz, err := cfg.Size.sizing()
+	p, err := newPlan(cfg)
 	if err != nil {
 		return nil, err
 	}
-	families, err := selectFamilies(cfg.Families)
-	if err != nil {
-		return nil, err
+	if p.sz.blocks {
+		return nil, fmt.Errorf("reports: size %s has %d cases: run it in shards (RunShard; infogain report --shard I/N) and merge them (docs/scale-out.md)", cfg.Size, p.total)
 	}
-	dtypes, err := selectDTypes(cfg.DTypes)
-	if err != nil {
+	families, dtypes, sz := p.families, p.dtypes, p.sz
+	all := make([]cases.Case, 0, p.total)
+	if err := p.each(Shard{}, 0, func(_ int, c *cases.Case) error {
+		all = append(all, *c)
+		return nil
+	}); err != nil {
 		return nil, err
-	}
-	var all []cases.Case
-	for _, fam := range families {
-		for _, dt := range dtypes {
-			var cs []cases.Case
-			if fam == GridFamily {
-				cs = gridCases(cfg.Seed, dt, sz.gridReps)
-			} else {
-				cs, err = cases.Generate(fam, cfg.Seed, dt, sz.perFamily)
-				if err != nil {
-					return nil, fmt.Errorf("reports: family %s: %v", fam, err)
-				}
-			}
-			for i := range cs {
-				if cs[i].Family == "" {
-					cs[i].Family = fam
-				}
-			}
-			all = append(all, cs...)
-		}
 	}
 	scores := evaluate(cfg, all)
 
@@ -65,16 +48,26 @@ func Run(cfg Config) (*Report, error) {
 		Meta:   newMeta(cfg, families, dtypes, sz, len(all)),
 		Scores: scores,
 	}
-	for _, im := range cfg.Impls {
-		rep.Impls = append(rep.Impls, ImplInfo{Name: im.Name, Doc: im.Doc})
-	}
+	rep.Impls = implInfos(cfg)
 	if cfg.Properties != nil {
 		if err := checkProperties(cfg, rep.Impls); err != nil {
 			return nil, err
 		}
 	}
+	diagnoseImpls(cfg, rep.Impls)
 	rep.summarize(families, dtypes)
+	rep.grade()
 	return rep, nil
+}
+
+// implInfos describes cfg's implementations for the report, before the
+// properties battery (Run, and the header of a shard's partial result).
+func implInfos(cfg Config) []ImplInfo {
+	var out []ImplInfo
+	for _, im := range cfg.Impls {
+		out = append(out, ImplInfo{Name: im.Name, Doc: im.Doc})
+	}
+	return out
 }
 
 // checkProperties runs cfg.Properties on every implementation, up to
@@ -127,23 +120,7 @@ func evaluate(cfg Config, all []cases.Case) []CaseScore {
 				if i >= len(all) {
 					return
 				}
-				c := &all[i]
-				want := safeCase(cfg.Reference, c)
-				spr := spread(c.Logits)
-				for k, im := range cfg.Impls {
-					if !im.Supports(c.DType) {
-						scores[i*nImpl+k] = CaseScore{Impl: im.Name, Family: c.Family, DType: c.DType, ID: c.ID,
-							C: c.C(), Spread: spr, Unsupported: true}
-						continue
-					}
-					var got cases.Result
-					if im == cfg.Reference {
-						got = want
-					} else {
-						got = safeCase(im, c)
-					}
-					scores[i*nImpl+k] = score(c, spr, &want, &got, im)
-				}
+				scoreCase(cfg, &all[i], scores[i*nImpl:(i+1)*nImpl])
 				bar.add(1)
 			}
 		})
@@ -151,6 +128,28 @@ func evaluate(cfg Config, all []cases.Case) []CaseScore {
 	wg.Wait()
 	bar.done()
 	return scores
+}
+
+// scoreCase evaluates the reference and every implementation on c and
+// writes their scores into dst (len(cfg.Impls) entries). It is the one
+// per-case step of both Run and RunShard.
+func scoreCase(cfg Config, c *cases.Case, dst []CaseScore) {
+	want := safeCase(cfg.Reference, c)
+	spr := spread(c.Logits)
+	for k, im := range cfg.Impls {
+		if !im.Supports(c.DType) {
+			dst[k] = CaseScore{Impl: im.Name, Family: c.Family, DType: c.DType, ID: c.ID,
+				C: c.C(), Spread: spr, Unsupported: true}
+			continue
+		}
+		var got cases.Result
+		if im == cfg.Reference {
+			got = want
+		} else {
+			got = safeCase(im, c)
+		}
+		dst[k] = score(c, spr, &want, &got, im)
+	}
 }
 
 // safeCase evaluates one case and turns a panic into an error result: a

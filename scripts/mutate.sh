@@ -22,14 +22,14 @@ WORKERS=${MUTATE_WORKERS:-2}
 SCALE=${MUTATE_BUDGET_SCALE:-1}
 
 # package  budget(s)  files excluded (regexp on the path): fused without the SIMD file (not
-# built without GOEXPERIMENT=simd), impls only its contract judge, the codec only three files of cases
+# built without GOEXPERIMENT=simd), impls only its contract judge; the codec is cases/jsonl
 targets=(
 	"fused  900 row_simd\\.go"
 	"ulp    300 ^$"
 	"ref    600 ^$"
 	"props  600 ^$"
-	"impls  300 impls/(batch|impl|reference)\\.go"
-	"cases  300 cases/(batch|case|families|gen|seeds)\\.go"
+	"impls  300 impls/(batch|impl|reference)\\.go|impls/builtin/"
+	"cases/jsonl  300 jsonl/libcompare/"
 )
 
 mkdir -p "$OUT"
@@ -42,15 +42,16 @@ fi
 # by its budget leaves nothing behind in /tmp.
 export TMPDIR="$OUT/tmp"
 
-want=${MUTATE_PKGS:-fused ulp ref props impls cases}
+want=${MUTATE_PKGS:-fused ulp ref props impls cases/jsonl}
 for t in "${targets[@]}"; do
 	read -r pkg budget exclude <<<"$t"
+	name=${pkg//\//-} # the log's name: cases/jsonl → cases-jsonl
 	case " $want " in *" $pkg "*) ;; *) continue ;; esac
 	budget=$((budget * SCALE))
 	rm -rf "$TMPDIR"; mkdir -p "$TMPDIR"
 	echo "== $pkg: budget ${budget}s, excluded: $exclude" >&2
-	nice -n 19 "$GREMLINS" unleash --dry-run -E "$exclude" "./$pkg" >"$OUT/$pkg.dry.log" 2>&1 ||
-		echo "   $pkg: dry run failed, see $OUT/$pkg.dry.log" >&2
+	nice -n 19 "$GREMLINS" unleash --dry-run -E "$exclude" "./$pkg" >"$OUT/$name.dry.log" 2>&1 ||
+		echo "   $pkg: dry run failed, see $OUT/$name.dry.log" >&2
 	start=$(date +%s)
 	rc=0
 	# -count=1: gremlins times each mutant's test run at a multiple of the coverage run's
@@ -59,7 +60,7 @@ for t in "${targets[@]}"; do
 	# children too): a gentler signal kills the children first, and gremlins (which
 	# ignores SIGTERM) then logs the mutants in flight as LIVED.
 	GOFLAGS=-count=1 timeout -s KILL "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient "${MUTATE_TIMEOUT_COEFFICIENT:-10}" \
-		-E "$exclude" "./$pkg" >"$OUT/$pkg.log" 2>&1 || rc=$?
+		-E "$exclude" "./$pkg" >"$OUT/$name.log" 2>&1 || rc=$?
 	echo "   $pkg: exit $rc after $(($(date +%s) - start))s (137: budget reached)" >&2
 	rm -rf "$TMPDIR"
 done

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/impls/builtin"
 )
@@ -97,8 +98,8 @@ Flags:
 // evalStream decodes cases from r and writes one result per case to w. Bad
 // lines become error results; only I/O errors stop the stream.
 func evalStream(im *impls.Impl, r io.Reader, w io.Writer) error {
-	dec := cases.NewDecoder(r)
-	enc := cases.NewEncoder(w)
+	dec := jsonl.NewDecoder(r)
+	enc := jsonl.NewEncoder(w)
 	for {
 		c, err := dec.Next()
 		if err == io.EOF {
@@ -106,7 +107,7 @@ func evalStream(im *impls.Impl, r io.Reader, w io.Writer) error {
 		}
 		var res cases.Result
 		if err != nil {
-			var le *cases.LineError
+			var le *jsonl.LineError
 			if !errors.As(err, &le) {
 				return err
 			}

@@ -4,7 +4,8 @@
 // Usage:
 //
 //	infogain eval   --impl NAME [--in FILE] [--out FILE]
-//	infogain report [--out DIR] [--size gate|full] [--seed N] ...
+//	infogain report [--out DIR] [--size gate|full|huge] [--seed N] [--shard I/N] ...
+//	infogain merge  DIR... [--out DIR]
 //	infogain gate   [--baseline FILE] [--update]
 //
 // This file and its siblings only parse flags and wire packages together;
@@ -28,6 +29,7 @@ func commands() []command {
 	return []command{
 		{"eval", "evaluate one implementation on JSON-lines cases", runEval},
 		{"report", "write a stability report scored against the reference", runReport},
+		{"merge", "combine the partial results of report --shard into the full report", runMerge},
 		{"gate", "compare a fresh gate-size report with the committed baseline", runGate},
 	}
 }

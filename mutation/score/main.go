@@ -84,12 +84,12 @@ func main() {
 	used := map[string]bool{}
 	var rows []row
 	for _, pkg := range flag.Args() {
-		dry, order, err := statuses(pkg, filepath.Join(*logs, pkg+".dry.log"))
+		dry, order, err := statuses(pkg, filepath.Join(*logs, strings.ReplaceAll(pkg, "/", "-")+".dry.log"))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "score:", err)
 			os.Exit(2)
 		}
-		real, _, err := statuses(pkg, filepath.Join(*logs, pkg+".log"))
+		real, _, err := statuses(pkg, filepath.Join(*logs, strings.ReplaceAll(pkg, "/", "-")+".log"))
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "score:", err)
 			os.Exit(2)

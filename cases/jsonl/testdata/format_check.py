@@ -1,7 +1,7 @@
-# Usage: go test ./cases -run TestFormatFloatCrossCheck -cases.xcheck=/tmp/vals.txt
-#        python3 cases/testdata/format_check.py /tmp/vals.txt
+# Usage: go test ./cases/jsonl -run TestFormatFloatCrossCheck -jsonl.xcheck=/tmp/vals.txt
+#        python3 cases/jsonl/testdata/format_check.py /tmp/vals.txt
 # Expected output: "N values, 0 bad" (measured: 399349 values, 0 bad).
-# Independent check of cases.FormatFloat: Python's float() and repr() for
+# Independent check of jsonl.FormatFloat: Python's float() and repr() for
 # float64; exact Fraction arithmetic for float32 (Python has no float32).
 import struct, sys
 from fractions import Fraction

@@ -1,8 +1,10 @@
-package cases
+package jsonl
 
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // The batch JSON-lines form, one Batch per line:
@@ -16,14 +18,14 @@ import (
 // optional with Caffe's defaults VALID and 1. Values follow the rules of
 // the case form (shortest round-trip numbers, "inf", "-inf", "nan", exact
 // float32 values for dtype float32), and the batch must pass
-// Batch.Validate. Field names are exact; unknown or repeated fields are
+// cases.Batch.Validate. Field names are exact; unknown or repeated fields are
 // errors.
 
 // EncodeBatch writes b with the given id as one line of the batch form. A
-// batch that fails Batch.Validate is not written and its error returned.
-func (e *Encoder) EncodeBatch(id string, b *Batch) error {
+// batch that fails cases.Batch.Validate is not written and its error returned.
+func (e *Encoder) EncodeBatch(id string, b *cases.Batch) error {
 	if err := b.Validate(); err != nil {
-		return fmt.Errorf("cases: encode batch %q: %w", id, err)
+		return fmt.Errorf("jsonl: encode batch %q: %w", id, err)
 	}
 	w := append(e.buf[:0], `{"id":`...)
 	w = appendString(w, id)
@@ -56,10 +58,10 @@ func (e *Encoder) EncodeBatch(id string, b *Batch) error {
 
 // ParseBatch decodes one line of the batch form and validates the batch.
 // On error the id is returned when it could be read.
-func ParseBatch(line []byte) (id string, b Batch, err error) {
+func ParseBatch(line []byte) (id string, b cases.Batch, err error) {
 	s := string(line)
 	p := &scanner{s: s}
-	b.Opts = DefaultOptions()
+	b.Opts = cases.DefaultOptions()
 	seen := map[string]bool{}
 	var logits, h []numTok
 	var weight numTok
@@ -76,22 +78,22 @@ func ParseBatch(line []byte) (id string, b Batch, err error) {
 		case "dtype":
 			var dt string
 			dt, err = stringValue(p, key)
-			b.DType = DType(dt)
+			b.DType = cases.DType(dt)
 		case "shape":
 			shape, err = intArray(p, key)
 		case "logits":
-			logits, err = numArray(p, key, MaxBatchElements)
+			logits, err = numArray(p, key, cases.MaxBatchElements)
 		case "labels":
 			b.Labels, err = intArray(p, key)
 		case "H":
-			h, err = numArray(p, key, MaxBatchElements)
+			h, err = numArray(p, key, cases.MaxBatchElements)
 		case "ignore_label":
 			b.Opts.HasIgnoreLabel = true
 			b.Opts.IgnoreLabel, err = intValue(p, key)
 		case "normalization":
 			var n string
 			if n, err = stringValue(p, key); err == nil {
-				b.Opts.Normalization, err = ParseNormalization(n)
+				b.Opts.Normalization, err = cases.ParseNormalization(n)
 			}
 		case "loss_weight":
 			weight, err = numValue(p, key, -1)
@@ -104,60 +106,30 @@ func ParseBatch(line []byte) (id string, b Batch, err error) {
 		if id == "" {
 			id = peekID(s)
 		}
-		return id, Batch{}, err
+		return id, cases.Batch{}, err
 	}
 	for _, name := range []string{"dtype", "shape", "logits", "labels", "H"} {
 		if !seen[name] {
-			return id, Batch{}, fmt.Errorf("missing field %q", name)
+			return id, cases.Batch{}, fmt.Errorf("missing field %q", name)
 		}
 	}
 	if len(shape) != 3 {
-		return id, Batch{}, fmt.Errorf("shape has %d dimensions, want [outer, C, inner]", len(shape))
+		return id, cases.Batch{}, fmt.Errorf("shape has %d dimensions, want [outer, C, inner]", len(shape))
 	}
 	b.Outer, b.C, b.Inner = shape[0], shape[1], shape[2]
 	if b.Logits, err = convert(logits, b.DType, "logits"); err != nil {
-		return id, Batch{}, err
+		return id, cases.Batch{}, err
 	}
 	if b.H, err = convert(h, b.DType, "H"); err != nil {
-		return id, Batch{}, err
+		return id, cases.Batch{}, err
 	}
 	if seen["loss_weight"] {
 		if b.Opts.LossWeight, err = parseValue(weight, b.DType); err != nil {
-			return id, Batch{}, fmt.Errorf("loss_weight = %s: %v", weight.s, err)
+			return id, cases.Batch{}, fmt.Errorf("loss_weight = %s: %v", weight.s, err)
 		}
 	}
 	if err := b.Validate(); err != nil {
-		return id, Batch{}, err
+		return id, cases.Batch{}, err
 	}
 	return id, b, nil
-}
-
-// intArray reads an array of JSON integers.
-func intArray(p *scanner, key string) ([]int, error) {
-	if p.peek() != '[' {
-		return nil, fmt.Errorf("%s: got %s, want an array", key, p.describe())
-	}
-	p.i++
-	vals := []int{}
-	if p.peek() == ']' {
-		p.i++
-		return vals, nil
-	}
-	for {
-		v, err := intValue(p, key+"["+strconv.Itoa(len(vals))+"]")
-		if err != nil {
-			return nil, err
-		}
-		vals = append(vals, v)
-		if len(vals) > MaxBatchElements {
-			return nil, fmt.Errorf("%s: more than %d values", key, MaxBatchElements)
-		}
-		more, err := p.next(']', "an array element")
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", key, err)
-		}
-		if !more {
-			return vals, nil
-		}
-	}
 }

@@ -1,8 +1,7 @@
-package cases
+package jsonl
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,13 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/infogain-dev/infogain/cases"
 	"github.com/leanovate/gopter"
 	pgen "github.com/leanovate/gopter/gen"
 	"github.com/leanovate/gopter/prop"
 )
 
 // diffBatches returns "" if a and b are the same batch bit for bit.
-func diffBatches(a, b *Batch) string {
+func diffBatches(a, b *cases.Batch) string {
 	if a.DType != b.DType || a.Outer != b.Outer || a.C != b.C || a.Inner != b.Inner || a.Opts != b.Opts {
 		return fmt.Sprintf("header %s (%d,%d,%d) %+v != %s (%d,%d,%d) %+v",
 			a.DType, a.Outer, a.C, a.Inner, a.Opts, b.DType, b.Outer, b.C, b.Inner, b.Opts)
@@ -43,7 +43,7 @@ func diffBatches(a, b *Batch) string {
 }
 
 // roundTripBatch encodes b, decodes it with NextBatch and re-encodes it.
-func roundTripBatch(id string, b *Batch) string {
+func roundTripBatch(id string, b *cases.Batch) string {
 	var buf bytes.Buffer
 	if err := NewEncoder(&buf).EncodeBatch(id, b); err != nil {
 		return "encode: " + err.Error()
@@ -70,14 +70,14 @@ func roundTripBatch(id string, b *Batch) string {
 // batchFromBits builds a valid batch of shape (outer, C, inner) whose
 // logits are the bit patterns (cycled), H their finite versions, labels
 // derived from them, and options from the last pattern.
-func batchFromBits(outer, C, inner int, bits []uint64, dt DType) Batch {
+func batchFromBits(outer, C, inner int, bits []uint64, dt cases.DType) cases.Batch {
 	toFloat, topExpBit := math.Float64frombits, uint64(1)<<62
-	if dt == Float32 {
+	if dt == cases.Float32 {
 		toFloat = func(b uint64) float64 { return float64(math.Float32frombits(uint32(b))) }
 		topExpBit = 1 << 30
 	}
 	at := func(k int) uint64 { return bits[k%len(bits)] * uint64(2*k+1) } // vary the cycled patterns
-	b := Batch{DType: dt, Outer: outer, C: C, Inner: inner,
+	b := cases.Batch{DType: dt, Outer: outer, C: C, Inner: inner,
 		Logits: make([]float64, outer*C*inner), Labels: make([]int, outer*inner), H: make([]float64, C*C)}
 	for k := range b.Logits {
 		b.Logits[k] = toFloat(bits[k%len(bits)])
@@ -90,7 +90,7 @@ func batchFromBits(outer, C, inner int, bits []uint64, dt DType) Batch {
 		b.H[k] = v
 	}
 	last := bits[len(bits)-1]
-	b.Opts = Options{Normalization: Normalization(last % 4), LossWeight: toFloat(last >> 2)}
+	b.Opts = cases.Options{Normalization: cases.Normalization(last % 4), LossWeight: toFloat(last >> 2)}
 	if math.IsNaN(b.Opts.LossWeight) || math.IsInf(b.Opts.LossWeight, 0) {
 		b.Opts.LossWeight = 1
 	}
@@ -129,8 +129,8 @@ func TestParseBatchDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Batch{DType: Float64, Outer: 1, C: 2, Inner: 1, Logits: []float64{0, 1}, Labels: []int{1},
-		H: []float64{1, 0, 0, 1}, Opts: DefaultOptions()}
+	want := cases.Batch{DType: cases.Float64, Outer: 1, C: 2, Inner: 1, Logits: []float64{0, 1}, Labels: []int{1},
+		H: []float64{1, 0, 0, 1}, Opts: cases.DefaultOptions()}
 	if d := diffBatches(&want, &b); id != "gb" || d != "" {
 		t.Errorf("ParseBatch(%s) = %q, %s; want Caffe's defaults (VALID, weight 1, no ignore label)", goodBatch, id, d)
 	}
@@ -171,39 +171,9 @@ func TestParseBatchMalformed(t *testing.T) {
 }
 
 func TestEncodeBatchRejectsInvalid(t *testing.T) {
-	b := Batch{DType: Float64, Outer: 1, C: 2, Inner: 1, Logits: []float64{0, 1}, Labels: []int{5}, H: []float64{1, 0, 0, 1}, Opts: DefaultOptions()}
+	b := cases.Batch{DType: cases.Float64, Outer: 1, C: 2, Inner: 1, Logits: []float64{0, 1}, Labels: []int{5}, H: []float64{1, 0, 0, 1}, Opts: cases.DefaultOptions()}
 	var buf bytes.Buffer
 	if err := NewEncoder(&buf).EncodeBatch("x", &b); err == nil || buf.Len() != 0 {
 		t.Errorf("EncodeBatch of a batch with label 5 ≥ C: %v, wrote %q", err, buf.String())
 	}
-}
-
-// FuzzDecodeBatch is FuzzDecode for the batch form.
-//
-//	go test ./cases -run '^$' -fuzz FuzzDecodeBatch -fuzztime 60s
-func FuzzDecodeBatch(f *testing.F) {
-	f.Add([]byte(goodBatch))
-	f.Add([]byte(`{"id":"b","dtype":"float32","shape":[2,2,2],"logits":["-inf",0,1,2,3,"nan",5,6],"labels":[0,1,-1,1],"H":[1,0.5,0.5,1],"ignore_label":-1,"normalization":"FULL","loss_weight":0.5}`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if _, _, err := ParseBatch(data); err == nil && !json.Valid(data) {
-			t.Fatalf("ParseBatch accepted invalid JSON %q", data)
-		}
-		d := NewDecoder(bytes.NewReader(data))
-		for calls := 0; calls <= bytes.Count(data, []byte("\n"))+1; calls++ {
-			id, b, err := d.NextBatch()
-			if err == io.EOF {
-				return
-			}
-			var le *LineError
-			if err != nil && !errors.As(err, &le) {
-				t.Fatalf("NextBatch: %v (%T)", err, err)
-			}
-			if err == nil {
-				if d := roundTripBatch(id, &b); d != "" {
-					t.Fatalf("decoded batch does not round-trip: %s", d)
-				}
-			}
-		}
-		t.Fatalf("NextBatch did not reach io.EOF")
-	})
 }

@@ -1,14 +1,16 @@
-package cases
+package jsonl
 
 import (
 	"bytes"
 	"io"
 	"testing"
+
+	"github.com/infogain-dev/infogain/cases"
 )
 
 // benchCase is a float64 case of C moderate logits with a soft row.
-func benchCase(b *testing.B, C int) Case {
-	cs, err := Generate("many-classes", 1, Float64, 2)
+func benchCase(b *testing.B, C int) cases.Case {
+	cs, err := cases.Generate("many-classes", 1, cases.Float64, 2)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -18,7 +20,7 @@ func benchCase(b *testing.B, C int) Case {
 	return c
 }
 
-// go test ./cases -run '^$' -bench Codec -benchmem
+// go test ./cases/jsonl -run '^$' -bench Codec -benchmem
 func benchmarkDecode(b *testing.B, C int) {
 	c := benchCase(b, C)
 	var buf bytes.Buffer
@@ -47,7 +49,9 @@ func benchmarkEncode(b *testing.B, C int) {
 }
 
 func BenchmarkCodecDecodeC1000(b *testing.B) { benchmarkDecode(b, 1000) }
+
 func BenchmarkCodecEncodeC1000(b *testing.B) { benchmarkEncode(b, 1000) }
 
-func BenchmarkCodecDecodeC100(b *testing.B)   { benchmarkDecode(b, 100) }
+func BenchmarkCodecDecodeC100(b *testing.B) { benchmarkDecode(b, 100) }
+
 func BenchmarkCodecDecodeC10000(b *testing.B) { benchmarkDecode(b, 10000) }
