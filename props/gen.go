@@ -335,7 +335,8 @@ func roundBits(v float64, n int) float64 {
 //
 //   - hard-cancel: signed h whose S = Σ h_j or some S − h_j = Σ_{i≠j} h_i
 //     cancels to 2^-k of max |h_j|, k from 8 to 110, at a random scale; or
-//     pairs ±v that cancel exactly next to small entries spread over more
+//     one big h_k on the dominant class over entries that cancel among
+//     themselves far below it; or pairs ±v that cancel exactly next to small entries spread over more
 //     bits than a double word holds, often with a small entry's logit
 //     dominant: the gradient p_j·(S − h_j) − h_j·q_j then needs S − h_j to
 //     more bits than a plain or a double-word sum keeps.
@@ -360,8 +361,10 @@ var hardRegimes = []struct {
 	{"hard-overflow", drawOverflow},
 }
 
-// hardWeight is how often each hard regime is drawn, against familyWeight.
-const hardWeight = 4
+// hardWeight is how often each hard regime is drawn, against familyWeight:
+// twice a family's weight, as the regimes are where a careful
+// implementation's thresholds live (about a third of the draws together).
+const hardWeight = 8
 
 // emax and emin are the largest and least normal binary exponents of dt
 // (2^emax ≤ max < 2^(emax+1)); sub is the exponent of the least subnormal.
@@ -382,8 +385,11 @@ func drawLogits(r *rand.Rand, dt cases.DType, C int, s float64) []float64 {
 }
 
 func drawCancel(r *rand.Rand, dt cases.DType) cases.Case {
-	if r.Intn(2) == 0 {
+	switch r.Intn(4) {
+	case 0, 1:
 		return drawCancelPairs(r, dt)
+	case 2:
+		return drawCancelUnderBig(r, dt)
 	}
 	C := 3 + r.Intn(6)
 	c := cases.Case{DType: dt, Label: r.Intn(C), Logits: drawLogits(r, dt, C, []float64{1, 8, 40}[r.Intn(3)])}
@@ -420,6 +426,44 @@ func drawCancel(r *rand.Rand, dt cases.DType) cases.Case {
 	}
 	h[last] = roundTo(dt, -exactSum(others)+delta)
 	c.H = h
+	return c
+}
+
+// drawCancelUnderBig draws one big h_k on the dominant class and the rest
+// 2^-k below it (k from 20 to 60), signed, cancelling among themselves to
+// 2^-m of their size (m from 5 to 40): S does not cancel, but S − h_k =
+// Σ_{i≠k} h_i is 2^-(k+m) of Σ|h_j|, so that a double word of S no longer
+// holds it, while q_k is tiny and g_k = p_k(S − h_k) − h_k q_k is all
+// S − h_k (the shape of fused's "S − h_0 = 5.7e-6 next to 1.35e16").
+func drawCancelUnderBig(r *rand.Rand, dt cases.DType) cases.Case {
+	C := 3 + r.Intn(4)
+	big := math.Ldexp(1, r.Intn(80)-20)
+	small := math.Ldexp(big, -(20 + r.Intn(41)))
+	h := make([]float64, C)
+	for j := 1; j < C-1; j++ {
+		h[j] = roundTo(dt, (0.5+r.Float64())*small)
+		if r.Intn(2) == 0 {
+			h[j] = -h[j]
+		}
+	}
+	var others []float64
+	for _, v := range h[1 : C-1] {
+		others = append(others, v)
+	}
+	resid := math.Ldexp(small, -(5 + r.Intn(36)))
+	if r.Intn(2) == 0 {
+		resid = -resid
+	}
+	h[C-1] = roundTo(dt, -exactSum(others)+resid)
+	h[0] = roundTo(dt, (0.5+r.Float64())*big)
+	perm := r.Perm(C)
+	c := cases.Case{DType: dt, H: make([]float64, C), Logits: drawLogits(r, dt, C, 4)}
+	for i, j := range perm {
+		c.H[j] = h[i]
+	}
+	k := perm[0]
+	c.Logits[k] = roundTo(dt, 4+[]float64{20, 60, 300, 1e30}[r.Intn(4)]*(0.5+r.Float64()))
+	c.Label = r.Intn(C)
 	return c
 }
 
@@ -463,13 +507,22 @@ func drawCancelPairs(r *rand.Rand, dt cases.DType) cases.Case {
 	c := cases.Case{DType: dt, H: h, Label: r.Intn(C), Logits: drawLogits(r, dt, C, 4)}
 	if r.Intn(4) != 0 {
 		// Make a small or zero entry's class dominant.
+		// Mostly the largest small entry: S − h_j is then the sum of the
+		// smaller ones alone, which a double word of S loses.
 		var small []int
+		top := -1
 		for j, v := range h {
 			if math.Abs(v) < big/0x1p19 {
 				small = append(small, j)
+				if top < 0 || math.Abs(v) > math.Abs(h[top]) {
+					top = j
+				}
 			}
 		}
 		j := small[r.Intn(len(small))]
+		if r.Intn(4) != 0 {
+			j = top
+		}
 		c.Logits[j] = roundTo(dt, 4+[]float64{10, 40, 100, 300}[r.Intn(4)]*(0.5+r.Float64()))
 	}
 	return c
