@@ -11,7 +11,10 @@
 #
 # Environment: MUTATE_OUT (logs, default mutation/out, git-ignored), MUTATE_PKGS (a
 # subset, e.g. "ulp ref"), MUTATE_WORKERS (default 2), MUTATE_BUDGET_SCALE (multiplies
-# every budget, e.g. 3 on a dedicated CI runner).
+# every budget, e.g. 3 on a dedicated CI runner), MUTATE_TIMEOUT_COEFFICIENT (gremlins'
+# per-mutant timeout as a multiple of the clean run, default 10), MUTATE_SAMPLE=N (test
+# a uniform sample of N mutants per package with mutation/layers instead of gremlins'
+# file-by-file run: an unbiased estimate when the budget cannot cover a package).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,8 +62,16 @@ for t in "${targets[@]}"; do
 	# At the budget, timeout SIGKILLs gremlins' whole process group at once (its go test
 	# children too): a gentler signal kills the children first, and gremlins (which
 	# ignores SIGTERM) then logs the mutants in flight as LIVED.
-	GOFLAGS=-count=1 timeout -s KILL "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient "${MUTATE_TIMEOUT_COEFFICIENT:-10}" \
-		-E "$exclude" "./$pkg" >"$OUT/$name.log" 2>&1 || rc=$?
+	if [ -n "${MUTATE_SAMPLE:-}" ]; then
+		# A uniform sample of MUTATE_SAMPLE mutants of the dry run, one at a time
+		# (mutation/layers -sample-pkg), for a machine too busy for the full run.
+		"$GO" build -o "$OUT/layers" ./mutation/layers
+		timeout -s KILL "$budget" nice -n 19 "$OUT/layers" -sample-pkg "$pkg" -log "$OUT/$name.dry.log" \
+			-sample "$MUTATE_SAMPLE" -budget "$((budget - 30))s" >"$OUT/$name.log" 2>&1 || rc=$?
+	else
+		GOFLAGS=-count=1 timeout -s KILL "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient "${MUTATE_TIMEOUT_COEFFICIENT:-10}" \
+			-E "$exclude" "./$pkg" >"$OUT/$name.log" 2>&1 || rc=$?
+	fi
 	echo "   $pkg: exit $rc after $(($(date +%s) - start))s (137: budget reached)" >&2
 	rm -rf "$TMPDIR"
 done

@@ -42,11 +42,16 @@ func main() {
 	hand := flag.Bool("hand", true, "take the hand-written mutants (hand.go)")
 	budget := flag.Duration("budget", 20*time.Minute, "stop starting new mutants after this long")
 	runOwn := flag.Bool("own", true, "run fused's own tests on hand-written mutants (gremlins' verdict is reported for its own)")
+	samplePkg := flag.String("sample-pkg", "", "instead: run `go test ./PKG` on a uniform sample of the mutants of a gremlins dry-run log (-log) and print gremlins-style status lines")
 	gateAlways := flag.Bool("gate-always", false, "run the gate on every mutant (default: only where the battery did not kill it)")
 	flag.Parse()
 
 	root, err := moduleRoot()
 	check(err)
+	if *samplePkg != "" {
+		sampleRun(root, *samplePkg, *logPath, *sample, *budget)
+		return
+	}
 	var ms []mutant
 	if *hand {
 		for _, h := range handMutants {
@@ -318,4 +323,66 @@ func run(dir string, timeout time.Duration, env []string, name string, args ...s
 		return buf.String(), ctx.Err()
 	}
 	return buf.String(), err
+}
+
+var dryLine = regexp.MustCompile(`^\s*(RUNNABLE)\s+(\w+) at (\S+\.go):(\d+):(\d+)`)
+
+// sampleRun tests a uniform sample of n RUNNABLE mutants of a gremlins dry
+// run of pkg (every k-th, in the log's order) with `go test ./pkg`, and
+// prints one gremlins-style status line per mutant (KILLED, LIVED, TIMED
+// OUT, NOT VIABLE), which mutation/score reads like a gremlins log. It is
+// the fallback of scripts/mutate.sh when a machine cannot run a package's
+// mutants within its budget: a uniform sample estimates the efficacy
+// without the bias of gremlins' file-by-file order.
+func sampleRun(root, pkg, dryLog string, n int, budget time.Duration) {
+	f, err := os.Open(dryLog)
+	check(err)
+	var all [][]string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if g := dryLine.FindStringSubmatch(sc.Text()); g != nil {
+			all = append(all, g)
+		}
+	}
+	f.Close()
+	check(sc.Err())
+	tmp, err := os.MkdirTemp("", "mutation-sample-")
+	check(err)
+	defer os.RemoveAll(tmp)
+	check(copyModule(root, tmp))
+	// A clean run first: its wall time (×10, at least a minute) is each
+	// mutant's timeout, as gremlins does.
+	t0 := time.Now()
+	if out, err := run(tmp, 30*time.Minute, nil, "go", "test", "-count=1", "./"+pkg); err != nil {
+		check(fmt.Errorf("unmutated %s fails: %s", pkg, firstLine(out)))
+	}
+	timeout := max(time.Minute, 10*time.Since(t0))
+	k := max(1, len(all)/max(1, n))
+	start := time.Now()
+	for i := 0; i < len(all) && time.Since(start) < budget; i += k {
+		g := all[i]
+		kind, file := g[2], g[3]
+		var line, col int
+		fmt.Sscan(g[4], &line)
+		fmt.Sscan(g[5], &col)
+		path := filepath.Join(tmp, pkg, file)
+		orig, err := os.ReadFile(path)
+		check(err)
+		src, err := mutateToken(orig, line, col, kind)
+		status := "NOT VIABLE"
+		if err == nil {
+			check(os.WriteFile(path, src, 0o644))
+			out, err := run(tmp, timeout, nil, "go", "test", "-count=1", "-failfast", "./"+pkg)
+			switch v := verdict(out, err); {
+			case v == "lived":
+				status = "LIVED"
+			case v == "killed":
+				status = "KILLED"
+			case strings.HasPrefix(v, "killed (timed out)"):
+				status = "TIMED OUT"
+			}
+			check(os.WriteFile(path, orig, 0o644))
+		}
+		fmt.Printf("%12s %s at %s:%d:%d\n", status, kind, file, line, col)
+	}
 }
