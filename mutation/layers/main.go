@@ -40,6 +40,7 @@ func main() {
 	lived := flag.Bool("lived", true, "take every mutant the log reports LIVED")
 	sample := flag.Int("sample", 20, "also take every k-th KILLED mutant of the log, up to this many")
 	hand := flag.Bool("hand", true, "take the hand-written mutants (hand.go)")
+	only := flag.String("only", "", "take only the hand-written mutants whose names match this regexp")
 	budget := flag.Duration("budget", 20*time.Minute, "stop starting new mutants after this long")
 	runOwn := flag.Bool("own", true, "run fused's own tests on hand-written mutants (gremlins' verdict is reported for its own)")
 	samplePkg := flag.String("sample-pkg", "", "instead: run `go test ./PKG` on a uniform sample of the mutants of a gremlins dry-run log (-log) and print gremlins-style status lines")
@@ -54,8 +55,12 @@ func main() {
 	}
 	var ms []mutant
 	if *hand {
+		re := regexp.MustCompile(*only)
 		for _, h := range handMutants {
 			h := h
+			if !re.MatchString(h.name) {
+				continue
+			}
 			ms = append(ms, mutant{id: h.name, file: h.file, change: h.why, apply: func(src []byte) ([]byte, error) {
 				if !bytes.Contains(src, []byte(h.old)) {
 					return nil, errors.New("does not apply (fused changed)")
