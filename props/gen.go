@@ -689,6 +689,7 @@ func drawOverflowEdge(r *rand.Rand, dt cases.DType) cases.Case {
 	target := new(big.Float).SetPrec(2000).Mul(half, nudge)
 	target.Add(target, maxV)
 	c := cases.Case{DType: dt, Logits: []float64{0}, H: []float64{0}}
+	far := r.Intn(2) == 0
 	rest := target
 	for i := 0; i < 5 && rest.Sign() > 0; i++ {
 		t, _ := new(big.Float).SetPrec(prec).SetMode(big.ToZero).Set(rest).Float64()
@@ -696,7 +697,15 @@ func drawOverflowEdge(r *rand.Rand, dt cases.DType) cases.Case {
 			break
 		}
 		rest = new(big.Float).SetPrec(2000).Sub(rest, new(big.Float).SetFloat64(t))
+		// Δ_i = 2^b: 256 to 2048 (h near the top of the range), or far
+		// wider (h far below it, as paths that keep small h take them:
+		// float64 2^624 to 2^700, h ≤ 2^400; float32 2^24 to 2^63).
 		b := 8 + r.Intn(4)
+		if far && dt == cases.Float32 {
+			b = 24 + r.Intn(40)
+		} else if far {
+			b = 624 + r.Intn(77)
+		}
 		h := math.Ldexp(t, -b)
 		if roundTo(dt, h) != h || h == 0 {
 			break
