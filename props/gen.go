@@ -446,10 +446,7 @@ func drawCancelUnderBig(r *rand.Rand, dt cases.DType) cases.Case {
 			h[j] = -h[j]
 		}
 	}
-	var others []float64
-	for _, v := range h[1 : C-1] {
-		others = append(others, v)
-	}
+	others := append([]float64(nil), h[1:C-1]...)
 	resid := math.Ldexp(small, -(5 + r.Intn(36)))
 	if r.Intn(2) == 0 {
 		resid = -resid
