@@ -99,7 +99,7 @@ func main() {
 		}
 		o := runMutant(tmp, m, *runOwn && m.own == "", *gateAlways)
 		n++
-		if o.own == "killed" {
+		if strings.HasPrefix(o.own, "killed") {
 			ownK++
 		}
 		if o.battery == "killed" {
@@ -111,7 +111,7 @@ func main() {
 		if o.battery == "killed" || o.gate == "killed" {
 			userK++
 		}
-		if o.own == "killed" || o.battery == "killed" || o.gate == "killed" {
+		if strings.HasPrefix(o.own, "killed") || o.battery == "killed" || o.gate == "killed" {
 			any++
 		}
 		fmt.Printf("| `%s` | %s | %s | %s %s | %s |\n", m.id, m.change, o.own, o.battery, strings.Join(o.props, ", "), o.gate)
