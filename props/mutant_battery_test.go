@@ -3,6 +3,7 @@ package props
 import (
 	"fmt"
 	"math"
+	"math/rand"
 	"os"
 	"sort"
 	"strings"
@@ -122,5 +123,62 @@ func extraFlawed() []subject {
 		{layout, []string{IDLayout}, "a fast path that assumes inner = 1 reads the wrong logits when inner > 1"},
 		{weighted, []string{IDLossWeight}, "Caffe applies loss_weight to the top diff, i.e. the gradient only"},
 		{panicky, []string{IDNoPanic}, "a NaN logit must give NaN, not a panic"},
+	}
+}
+
+// TestHardRegimeShapes checks that the hard-cancel generators draw the
+// shapes they exist for; a generator that silently draws something milder
+// weakens the battery without failing any property. It kills
+// props/gen.go:444:39 ARITHMETIC_BASE (`(0.5+r)·small` → `/small`: the
+// entries under the big one become huge) and props/gen.go:512:24
+// ARITHMETIC_BASE (`big/2^19` → `big·2^19`: every entry counts as small, so
+// the dominant logit lands on a big ±v instead of a small entry).
+func TestHardRegimeShapes(t *testing.T) {
+	r := rand.New(rand.NewSource(5))
+	argmax := func(x []float64) int {
+		k := 0
+		for j, v := range x {
+			if v > x[k] {
+				k = j
+			}
+		}
+		return k
+	}
+	for _, dt := range []cases.DType{cases.Float64, cases.Float32} {
+		for i := 0; i < 200; i++ {
+			c := drawCancelUnderBig(r, dt)
+			k := argmax(c.Logits)
+			var rest []float64
+			restMax := 0.0
+			for j, v := range c.H {
+				if j != k {
+					rest = append(rest, v)
+					restMax = math.Max(restMax, math.Abs(v))
+				}
+			}
+			if !(math.Abs(c.H[k]) >= 0x1p18*restMax) {
+				t.Fatalf("%s under-big: h_k = %v on the dominant class is not 2^18 above the rest (max %v): %v", dt, c.H[k], restMax, c.H)
+			}
+			if s := exactSum(rest); restMax > 0 && !(math.Abs(s) <= restMax/16) {
+				t.Fatalf("%s under-big: the rest does not cancel: Σ = %v, max %v: %v", dt, s, restMax, c.H)
+			}
+		}
+		smallDominant := 0
+		const n = 400
+		for i := 0; i < n; i++ {
+			c := drawCancelPairs(r, dt)
+			hmax := 0.0
+			for _, v := range c.H {
+				hmax = math.Max(hmax, math.Abs(v))
+			}
+			if k := argmax(c.Logits); math.Abs(c.H[k]) < hmax/0x1p18 {
+				smallDominant++
+			}
+		}
+		// 3/4 of the draws make a small entry's class dominant (a random
+		// logit in [−4, 4] may also be the max of the others).
+		if smallDominant < n/2 {
+			t.Errorf("%s pairs: a small entry's class is dominant in %d of %d draws, want most", dt, smallDominant, n)
+		}
 	}
 }
