@@ -126,9 +126,14 @@ func extraFlawed() []subject {
 	}
 }
 
-// TestHardRegimeShapes checks that the hard-cancel generators draw the
+// TestHardRegimeShapes checks that the hard regimes draw valid cases of the
 // shapes they exist for; a generator that silently draws something milder
-// weakens the battery without failing any property. It kills
+// (or invalid cases, which the properties discard) weakens the battery
+// without failing any property. It kills props/gen.go:571:14
+// ARITHMETIC_BASE (`C − 1 − r` → `C + 1 − r`: hard-underflow labels out of
+// range), props/gen.go:701:16 CONDITIONALS_NEGATION (the far Δ ranges of
+// float32 and float64 swapped: float32 overflow-edge rows collapse to one
+// class),
 // props/gen.go:444:39 ARITHMETIC_BASE (`(0.5+r)·small` → `/small`: the
 // entries under the big one become huge) and props/gen.go:512:24
 // ARITHMETIC_BASE (`big/2^19` → `big·2^19`: every entry counts as small, so
@@ -145,6 +150,18 @@ func TestHardRegimeShapes(t *testing.T) {
 		return k
 	}
 	for _, dt := range []cases.DType{cases.Float64, cases.Float32} {
+		for _, hr := range hardRegimes {
+			for i := 0; i < 200; i++ {
+				if c := hr.draw(r, dt); c.Validate() != nil {
+					t.Fatalf("%s %s: invalid case (%v): %v %v label %d", dt, hr.name, c.Validate(), c.Logits, c.H, c.Label)
+				}
+			}
+		}
+		for i := 0; i < 200; i++ {
+			if c := drawOverflowEdge(r, dt); len(c.H) < 3 {
+				t.Fatalf("%s overflow-edge: %d classes, want the max class and at least two terms: %v %v", dt, len(c.H), c.Logits, c.H)
+			}
+		}
 		for i := 0; i < 200; i++ {
 			c := drawCancelUnderBig(r, dt)
 			k := argmax(c.Logits)
