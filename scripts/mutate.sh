@@ -31,8 +31,8 @@ targets=(
 	"ulp    300 ^$"
 	"ref    600 ^$"
 	"props  600 ^$"
-	"impls  300 impls/(batch|impl|reference)\\.go|impls/builtin/"
-	"cases/jsonl  300 jsonl/libcompare/"
+	"impls  300 (^|/)(batch|impl|reference)\\.go$|builtin/"
+	"cases/jsonl  300 libcompare/"
 )
 
 mkdir -p "$OUT"
