@@ -43,7 +43,7 @@ if [ ! -x "$GREMLINS" ]; then
 fi
 # gremlins copies the module into temporary work trees; keep them under OUT so a run cut
 # by its budget leaves nothing behind in /tmp.
-export TMPDIR="$OUT/tmp"
+MTMP="$OUT/tmp"
 
 want=${MUTATE_PKGS:-fused ulp ref props impls cases/jsonl}
 for t in "${targets[@]}"; do
@@ -51,9 +51,9 @@ for t in "${targets[@]}"; do
 	name=${pkg//\//-} # the log's name: cases/jsonl → cases-jsonl
 	case " $want " in *" $pkg "*) ;; *) continue ;; esac
 	budget=$((budget * SCALE))
-	rm -rf "$TMPDIR"; mkdir -p "$TMPDIR"
+	rm -rf "$MTMP"; mkdir -p "$MTMP"
 	echo "== $pkg: budget ${budget}s, excluded: $exclude" >&2
-	nice -n 19 "$GREMLINS" unleash --dry-run -E "$exclude" "./$pkg" >"$OUT/$name.dry.log" 2>&1 ||
+	TMPDIR="$MTMP" nice -n 19 "$GREMLINS" unleash --dry-run -E "$exclude" "./$pkg" >"$OUT/$name.dry.log" 2>&1 ||
 		echo "   $pkg: dry run failed, see $OUT/$name.dry.log" >&2
 	start=$(date +%s)
 	rc=0
@@ -66,13 +66,13 @@ for t in "${targets[@]}"; do
 		# A uniform sample of MUTATE_SAMPLE mutants of the dry run, one at a time
 		# (mutation/layers -sample-pkg), for a machine too busy for the full run.
 		"$GO" build -o "$OUT/layers" ./mutation/layers
-		timeout -s KILL "$budget" nice -n 19 "$OUT/layers" -sample-pkg "$pkg" -log "$OUT/$name.dry.log" \
+		TMPDIR="$MTMP" timeout -s KILL "$budget" nice -n 19 "$OUT/layers" -sample-pkg "$pkg" -log "$OUT/$name.dry.log" \
 			-sample "$MUTATE_SAMPLE" -budget "$((budget - 30))s" >"$OUT/$name.log" 2>&1 || rc=$?
 	else
-		GOFLAGS=-count=1 timeout -s KILL "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient "${MUTATE_TIMEOUT_COEFFICIENT:-10}" \
+		GOFLAGS=-count=1 TMPDIR="$MTMP" timeout -s KILL "$budget" nice -n 19 "$GREMLINS" unleash --workers "$WORKERS" --timeout-coefficient "${MUTATE_TIMEOUT_COEFFICIENT:-10}" \
 			-E "$exclude" "./$pkg" >"$OUT/$name.log" 2>&1 || rc=$?
 	fi
 	echo "   $pkg: exit $rc after $(($(date +%s) - start))s (137: budget reached)" >&2
-	rm -rf "$TMPDIR"
+	rm -rf "$MTMP"
 done
 "$GO" run ./mutation/score -equivalent mutation/equivalent.txt -logs "$OUT" $want
