@@ -17,3 +17,15 @@ func TestDecodeStringRuneSelf(t *testing.T) {
 		t.Errorf("id %q, %v; want %q (0x80 is not ASCII: invalid UTF-8 becomes U+FFFD)", c.ID, err, "a\ufffdb")
 	}
 }
+
+// TestDecodeStringUpperHex kills cases/jsonl/scanner.go:154:71
+// CONDITIONALS_NEGATION (`c <= 'F'` → `c > 'F'` in isHex): upper-case hex
+// digits in a \u escape, which JSON allows, would then be rejected
+// (TestDecodeStrings uses lower case only). Expected: U+00C9 is "É".
+func TestDecodeStringUpperHex(t *testing.T) {
+	line := `{"id":"\u00C9\u00cA","dtype":"float64","logits":[1],"h":[1],"label":0}`
+	c, err := ParseCase([]byte(line))
+	if err != nil || c.ID != "ÉÊ" {
+		t.Errorf("id %q, %v; want %q (\\u00C9\\u00cA: hex digits of either case)", c.ID, err, "ÉÊ")
+	}
+}
