@@ -75,4 +75,5 @@ for t in "${targets[@]}"; do
 	echo "   $pkg: exit $rc after $(($(date +%s) - start))s (137: budget reached)" >&2
 	rm -rf "$MTMP"
 done
-"$GO" run ./mutation/score -equivalent mutation/equivalent.txt -logs "$OUT" $want
+read -r -a pkgs <<<"$want"
+"$GO" run ./mutation/score -equivalent mutation/equivalent.txt -logs "$OUT" "${pkgs[@]}"
