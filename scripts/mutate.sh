@@ -27,11 +27,11 @@ SCALE=${MUTATE_BUDGET_SCALE:-1}
 # package  budget(s)  files excluded (regexp on the path): fused without the SIMD file (not
 # built without GOEXPERIMENT=simd), impls only its contract judge; the codec is cases/jsonl
 targets=(
-	"fused  900 row_simd\\.go"
-	"ulp    300 ^$"
-	"ref    600 ^$"
-	"props  600 ^$"
-	"impls  300 (^|/)(batch|impl|reference)\\.go$|builtin/"
+	"fused  720 row_simd\\.go"
+	"ulp    240 ^$"
+	"ref    540 ^$"
+	"props  540 ^$"
+	"impls  240 (^|/)(batch|impl|reference)\\.go$|builtin/"
 	"cases/jsonl  300 libcompare/"
 )
 
