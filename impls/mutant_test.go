@@ -38,3 +38,41 @@ func TestCaseUsesCertifiedPath(t *testing.T) {
 		t.Errorf("Case = loss %v, certified %q; want the certified path's 2, \"exact\"", r.Loss, r.Certified)
 	}
 }
+
+// TestSupportsPaths kills impls/contract.go:89:16, 89:33 and 91:33
+// CONDITIONALS_NEGATION (`!= nil` → `== nil` in Supports): an Impl has a
+// dtype when it has a plain or a certified function for it, and only then.
+func TestSupportsPaths(t *testing.T) {
+	f32 := func(dst, x, h []float32) float32 { return 0 }
+	c32 := func(dst, x, h []float32) (float32, string) { return 0, "" }
+	c64 := func(dst, x, h []float64) (float64, string) { return 0, "" }
+	for _, tt := range []struct {
+		im   impls.Impl
+		dt   cases.DType
+		want bool
+		why  string
+	}{
+		{impls.Impl{F32: f32}, cases.Float32, true, "plain float32 function"},
+		{impls.Impl{C32: c32}, cases.Float32, true, "certified float32 function only"},
+		{impls.Impl{C64: c64}, cases.Float64, true, "certified float64 function only"},
+		{impls.Impl{C64: c64}, cases.Float32, false, "no float32 function"},
+	} {
+		if got := tt.im.Supports(tt.dt); got != tt.want {
+			t.Errorf("%s: Supports(%s) = %v, want %v", tt.why, tt.dt, got, tt.want)
+		}
+	}
+}
+
+// TestJudgeAtZeroBound kills impls/judge.go:64:20 CONDITIONALS_BOUNDARY
+// (`LossScaled > bound` → `>=`): a bound is inclusive — an exact loss
+// (scaled error 0) meets a LossScaled bound of 0.
+func TestJudgeAtZeroBound(t *testing.T) {
+	c := &cases.Case{DType: cases.Float64, Logits: []float64{0, 0}, H: []float64{1, -1}}
+	// Equal logits: p = (1/2, 1/2), L = −log(1/2) + log(1/2) = 0 and g = (−1, 1)·... exactly:
+	// g_j = p_j·S − h_j with S = 0: g = (−1, 1).
+	r := &cases.Result{Loss: 0, Grad: []float64{-1, 1}}
+	k := impls.Contract{Bounds: impls.Bounds{LossULP: 0, LossScaled: 0, GradScaled: 0}}
+	if v := k.Judge(c, r, r); !v.OK {
+		t.Errorf("an exact result against itself at zero bounds: %v", v.Violations)
+	}
+}
