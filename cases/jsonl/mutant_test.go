@@ -19,13 +19,15 @@ func TestDecodeStringRuneSelf(t *testing.T) {
 }
 
 // TestDecodeStringUpperHex kills cases/jsonl/scanner.go:154:71
-// CONDITIONALS_NEGATION (`c <= 'F'` → `c > 'F'` in isHex): upper-case hex
-// digits in a \u escape, which JSON allows, would then be rejected
-// (TestDecodeStrings uses lower case only). Expected: U+00C9 is "É".
+// CONDITIONALS_NEGATION (`c <= 'F'` → `c > 'F'` in isHex) and :154:37
+// CONDITIONALS_BOUNDARY (`c <= 'f'` → `c < 'f'`): upper-case hex digits,
+// and the digit f, in a \u escape, which JSON allows, would then be
+// rejected (TestDecodeStrings uses lower case without f only). Expected:
+// U+00C9, U+00CA, U+00FF are "É", "Ê", "ÿ".
 func TestDecodeStringUpperHex(t *testing.T) {
-	line := `{"id":"\u00C9\u00cA","dtype":"float64","logits":[1],"h":[1],"label":0}`
+	line := `{"id":"\u00C9\u00cA\u00fF","dtype":"float64","logits":[1],"h":[1],"label":0}`
 	c, err := ParseCase([]byte(line))
-	if err != nil || c.ID != "ÉÊ" {
-		t.Errorf("id %q, %v; want %q (\\u00C9\\u00cA: hex digits of either case)", c.ID, err, "ÉÊ")
+	if err != nil || c.ID != "ÉÊÿ" {
+		t.Errorf("id %q, %v; want %q (\\u00C9\\u00cA\\u00fF: hex digits of either case, a–f and A–F)", c.ID, err, "ÉÊÿ")
 	}
 }
