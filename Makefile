@@ -8,7 +8,8 @@ PYTHON      ?= /usr/bin/python3
 
 .PHONY: all build build-fast test test-deps test-short test-pure test-simd test-purego vet lint fmt-check report report-example gate gate-update \
         fuzz props-full bench bench-peers ref-tables ci lint-ci fuzz-build hmat-xcheck-deps hmat-xcheck hmat-values \
-        adapters-deps adapters-test check-torch check-numpy-naive
+        adapters-deps adapters-test check-torch check-numpy-naive \
+        mutate
 
 all: build
 
@@ -154,3 +155,8 @@ check-torch: adapters-deps
 ## check-numpy-naive: infogain check's verdict on Caffe's naive InfogainLoss in numpy (fails, by design)
 check-numpy-naive: adapters-deps
 	$(GO) run ./cmd/infogain check --name numpy-naive --cmd '$(PYTHON) adapters/numpy_naive.py'
+
+## mutate: mutation testing (gremlins, pinned in the script) of fused, ulp, ref, props, the contract judge and the codec,
+## each under nice -n 19 and a time budget; prints the score table of docs/mutation.md (MUTATE_* knobs: scripts/mutate.sh)
+mutate:
+	GO=$(GO) bash scripts/mutate.sh
