@@ -32,7 +32,22 @@ const exactRhoLow = 2000
 // word log1p(s) and from p_j and q_j (a few ulps each), and rounded once by
 // Float64, which overflows or underflows only where the exact value does.
 // It is slow (hundreds of ns per element) and reached only by such rows.
-func exact64(dst, x, h []float64) float64 {
+func exact64(dst, x, h []float64) float64 { return exactRow(dst, x, h, false) }
+
+// exactRow is exact64, its results rounded once from big.Float to float32
+// when f32 is set (then stored exactly in float64): rounding to float64
+// first and then to float32 would double-round, and a float32 loss just
+// below the overflow rounding boundary came out +Inf (found by the
+// battery's generated overflow-boundary cases, issue 17).
+func exactRow(dst, x, h []float64, f32 bool) float64 {
+	round := func(t *big.Float) float64 {
+		if f32 {
+			v, _ := t.Float32()
+			return float64(v)
+		}
+		v, _ := t.Float64()
+		return v
+	}
 	m, k := math.Inf(-1), -1
 	for j, v := range x {
 		if v != v || v == math.Inf(1) {
@@ -152,7 +167,7 @@ func exact64(dst, x, h []float64) float64 {
 		t.Mul(t, pj)
 		u.Mul(u, qj) // h_j·q_j
 		t.Sub(t, u)
-		dst[j], _ = t.Float64()
+		dst[j] = round(t)
 	}
 	switch {
 	case posInf && negInf:
@@ -177,8 +192,7 @@ func exact64(dst, x, h []float64) float64 {
 	}
 	t.Mul(t, bigS)
 	t.Sub(t, bigP)
-	l, _ := t.Float64()
-	return l
+	return round(t)
 }
 
 // expScaled returns exp(d)·2^kx and its low word for d = (dh + dl)/τ
@@ -193,7 +207,8 @@ func expScaled(dh, dl, tau, kx float64) (e, eLo float64) {
 	return 0, 0
 }
 
-// exact32 runs exact64 on the widened row and rounds its results to float32.
+// exact32 runs exact64's algorithm on the widened row, rounding its results
+// once, directly to float32.
 func exact32(dst, x, h []float32) float32 {
 	x64 := make([]float64, len(x))
 	h64 := make([]float64, len(x))
@@ -201,7 +216,7 @@ func exact32(dst, x, h []float32) float32 {
 	for j := range x {
 		x64[j], h64[j] = float64(x[j]), float64(h[j])
 	}
-	l := exact64(g64, x64, h64)
+	l := exactRow(g64, x64, h64, true)
 	for j, g := range g64 {
 		dst[j] = float32(g)
 	}

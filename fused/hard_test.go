@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/infogain-dev/infogain/cases"
+	"github.com/infogain-dev/infogain/fused"
 )
 
 // hardCases are hand-made rows at the edges of the method (docs/design.md §3), each
@@ -74,6 +75,27 @@ func TestHardCases(t *testing.T) {
 			for _, msg := range checkCase(&c, fusedImpl, &w) {
 				t.Errorf("%s: %s", hc.why, msg)
 			}
+		}
+	}
+}
+
+// TestExact32RoundsOnce: exact32 rounds its big.Float results directly to
+// float32. Rounded through float64 first, this loss (exactly just below
+// MaxFloat32 + half an ulp of float32) came out +Inf. The row is a
+// generated overflow-boundary case of the props battery (issue 17); the
+// expected values are ref.Eval32's, correctly rounded and certified.
+func TestExact32RoundsOnce(t *testing.T) {
+	x := []float32{0, -2048, -1024, -512}
+	h := []float32{0, 1.6615349e+35, 9.90352e+27, 1.18059106e+21}
+	wantLoss := float32(3.4028234663852886e+38)
+	wantGrad := []float32{1.661534994731145e+35, -1.6615348956959417e+35, -9.903519723987232e+27, -1.1805910577674579e+21}
+	g := make([]float32, len(x))
+	if l := fused.Loss[float32](g, x, h); l != wantLoss {
+		t.Errorf("loss %v (%x), want %v (%x)", l, l, wantLoss, wantLoss)
+	}
+	for j := range g {
+		if g[j] != wantGrad[j] {
+			t.Errorf("grad[%d] %v (%x), want %v (%x)", j, g[j], g[j], wantGrad[j], wantGrad[j])
 		}
 	}
 }
