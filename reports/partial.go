@@ -59,6 +59,13 @@ type ShardOptions struct {
 	Log io.Writer
 	// CodeVersion identifies the code (default: CodeVersion()).
 	CodeVersion string
+	// BuildID identifies the executable (default: ExecutableID()).
+	BuildID string
+	// Extra, if not nil, is called once the shard's cases and properties
+	// are done; what it returns is stored in the done line ("extra") and
+	// handed back by MergeExtra, in shard order. Commands that shard their
+	// own verdicts (infogain check --shard) keep their per-shard data there.
+	Extra func() (json.RawMessage, error)
 }
 
 // ShardResult says what RunShard did.
@@ -90,7 +97,11 @@ type PartialHeader struct {
 	// (CodeVersion()); Fingerprint a hash of the case list and of every
 	// implementation's results on the first case of each part, so that
 	// shards of different code are told apart even without VCS stamps.
-	CodeVersion     string
+	CodeVersion string
+	// BuildID is the SHA-256 (first 16 bytes, hex) of the running
+	// executable (ExecutableID): it tells apart builds that CodeVersion
+	// cannot ("devel" without VCS stamps, "+modified" for any dirty tree).
+	BuildID         string
 	Fingerprint     string
 	GoVersion       string
 	GOARCH          string
@@ -119,6 +130,8 @@ type partialComplete struct {
 	// Properties are the ImplInfo of the implementations whose props
 	// battery this shard ran (implementation k runs on shard k mod N).
 	Properties []ImplInfo `json:"properties"`
+	// Extra is ShardOptions.Extra's data, if any.
+	Extra json.RawMessage `json:"extra,omitempty"`
 }
 
 // CodeVersion identifies the running code from its build information: the
@@ -148,6 +161,42 @@ func CodeVersion() string {
 		return "module:" + v
 	}
 	return "devel"
+}
+
+var (
+	exeOnce sync.Once
+	exeID   string
+)
+
+// ExecutableID identifies the running executable: "sha256:" and the first
+// 16 bytes, in hex, of the SHA-256 of the file os.Executable names, read
+// and hashed once per process (≈ 0.1 s for a 30 MB binary). Shards whose
+// binaries differ in any byte — another commit, a dirty tree, another
+// toolchain or flags — get different ids, even when CodeVersion is "devel"
+// or "vcs:X+modified". If the executable cannot be read the id says so
+// ("unreadable: …"), and such shards merge only with each other.
+func ExecutableID() string {
+	exeOnce.Do(func() {
+		exeID = executableID()
+	})
+	return exeID
+}
+
+func executableID() string {
+	path, err := os.Executable()
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // RunShard evaluates shard opt.Shard of the sweep cfg describes and writes
@@ -186,7 +235,7 @@ func RunShard(ctx context.Context, cfg Config, opt ShardOptions) (*ShardResult, 
 	if err != nil {
 		return nil, err
 	}
-	hdr, err := newPartialHeader(cfg, p, sh, every, opt.CodeVersion)
+	hdr, err := newPartialHeader(cfg, p, sh, every, opt.CodeVersion, opt.BuildID)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +280,14 @@ func RunShard(ctx context.Context, cfg Config, opt ShardOptions) (*ShardResult, 
 		w.Flush()
 		return res, err
 	}
-	if err := writeLine(w, partialLine{Done: &partialComplete{Cases: done, Properties: props}}); err != nil {
+	var extra json.RawMessage
+	if opt.Extra != nil {
+		if extra, err = opt.Extra(); err != nil {
+			w.Flush()
+			return res, err
+		}
+	}
+	if err := writeLine(w, partialLine{Done: &partialComplete{Cases: done, Properties: props, Extra: extra}}); err != nil {
 		return res, err
 	}
 	if err := syncPartial(f, w); err != nil {
@@ -248,9 +304,12 @@ func pctOf(n, of int) int {
 	return n * 100 / of
 }
 
-func newPartialHeader(cfg Config, p *plan, sh Shard, every int, version string) (*PartialHeader, error) {
+func newPartialHeader(cfg Config, p *plan, sh Shard, every int, version, buildID string) (*PartialHeader, error) {
 	if version == "" {
 		version = CodeVersion()
+	}
+	if buildID == "" {
+		buildID = ExecutableID()
 	}
 	fp, err := fingerprint(cfg, p)
 	if err != nil {
@@ -269,7 +328,7 @@ func newPartialHeader(cfg Config, p *plan, sh Shard, every int, version string) 
 		Format: PartialFormat, Shard: sh.I, Shards: sh.N,
 		Seed: cfg.Seed, Size: cfg.Size, Families: p.families, DTypes: p.dtypes,
 		Reference: cfg.Reference.Name, Properties: cfg.Properties != nil,
-		CodeVersion: version, Fingerprint: fp,
+		CodeVersion: version, BuildID: buildID, Fingerprint: fp,
 		GoVersion: runtime.Version(), GOARCH: runtime.GOARCH,
 		CheckpointEvery: every, Cases: n,
 		Meta: newMeta(cfg, p.families, p.dtypes, p.sz, p.total),
@@ -601,7 +660,7 @@ func syncPartial(f *os.File, w *bufio.Writer) error {
 // headerFieldOrder is the order headerDiff reports fields in: what a user
 // can act on first; Meta and ImplInfo, which repeat them, last.
 var headerFieldOrder = []string{"Format", "Seed", "Size", "Families", "DTypes", "Impls", "Reference", "Properties",
-	"Shards", "Shard", "CodeVersion", "GoVersion", "GOARCH", "Fingerprint", "CheckpointEvery", "Cases", "Meta", "ImplInfo"}
+	"Shards", "Shard", "CodeVersion", "BuildID", "GoVersion", "GOARCH", "Fingerprint", "CheckpointEvery", "Cases", "Meta", "ImplInfo"}
 
 // headerDiff names the header fields whose JSON differ between a and b
 // (skipping the keys in skip), as "Seed differs: 2 vs 1", most telling
