@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// withoutTiming drops the last line of a check's stdout, "(gate suite,
+// seed 1, 3.2 s)": its time is the one thing two runs do not share.
+func withoutTiming(out string) string {
+	out = strings.TrimSuffix(out, "\n")
+	if i := strings.LastIndex(out, "\n"); i >= 0 && strings.HasPrefix(out[i+1:], "(") {
+		return out[:i+1]
+	}
+	return out
+}
+
+// TestCheckShardMerge: `infogain check --shard I/N` on each of N shards,
+// then `infogain check --merge`, prints the verdict of the unsharded check
+// and exits with its status, for N = 1, 2 and 7, on a program that passes
+// (infogain eval --impl fused: exit 0) and one that fails (infogain eval
+// --impl naive: identity-H and the dominant family, exit 1).
+func TestCheckShardMerge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("eight checks through the protocol per program")
+	}
+	bin := infogainBin(t)
+	for _, tc := range []struct {
+		impl string
+		code int
+		why  string
+	}{
+		{"fused", 0, "holds its contract"},
+		{"naive", 1, "fails identity-H and the dominant family"},
+	} {
+		cmd := []string{"check", "--cmd", bin + " eval --impl " + tc.impl, "--name", tc.impl}
+		suite := []string{"--family", "dominant,moderate"}
+		code, want, errOut := runCLI(append(append([]string{}, cmd...), suite...)...)
+		if code != tc.code {
+			t.Fatalf("%s (%s): unsharded exit %d, want %d\n%s\n%s", tc.impl, tc.why, code, tc.code, want, errOut)
+		}
+		for _, n := range []int{1, 2, 7} {
+			dir := filepath.Join(t.TempDir(), "partials")
+			for i := range n {
+				args := append(append(append([]string{}, cmd...), suite...), "--shard", fmt.Sprintf("%d/%d", i, n), "--out", dir)
+				if c, o, e := runCLI(args...); c != 0 || !strings.Contains(o, "infogain check: shard") {
+					t.Fatalf("%s: shard %d/%d: exit %d\n%s\n%s", tc.impl, i, n, c, o, e)
+				}
+			}
+			// Flags after the directory, as for infogain merge.
+			args := append([]string{"check", "--merge", dir}, cmd[1:]...)
+			c, got, e := runCLI(args...)
+			if c != code || withoutTiming(got) != withoutTiming(want) {
+				t.Errorf("%s, N=%d: merged exit %d (unsharded %d); verdict:\n%s\nunsharded:\n%s\n%s", tc.impl, n, c, code, got, want, e)
+			}
+		}
+	}
+	bad := []struct {
+		args []string
+		msg  string
+		why  string
+	}{
+		{[]string{"check", "--cmd", bin + " eval --impl fused", "--merge"}, "--merge needs the partial results", "nothing to merge"},
+		{[]string{"check", "--cmd", bin + " eval --impl fused", "--merge", t.TempDir()}, "no partial-*.jsonl", "an empty directory"},
+		{[]string{"check", "--cmd", bin + " eval --impl fused", "--shard", "2/2"}, "I must be between", "shard out of range"},
+	}
+	for _, tt := range bad {
+		if code, out, errOut := runCLI(tt.args...); code != 2 || !strings.Contains(out+errOut, tt.msg) {
+			t.Errorf("%s: exit %d, want 2 and %q\n%s\n%s", tt.why, code, tt.msg, out, errOut)
+		}
+	}
+}
