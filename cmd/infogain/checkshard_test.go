@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,5 +71,36 @@ func TestCheckShardMerge(t *testing.T) {
 		if code, out, errOut := runCLI(tt.args...); code != 2 || !strings.Contains(out+errOut, tt.msg) {
 			t.Errorf("%s: exit %d, want 2 and %q\n%s\n%s", tt.why, code, tt.msg, out, errOut)
 		}
+	}
+}
+
+// TestReportShardCmdSendsOnlyItsCases: `infogain report --shard I/N --cmd`
+// sends the program its shard's cases, not the whole suite: the program
+// (infogain eval behind a tee that records its input) receives the
+// shard's cases plus at most one more per family and dtype (the partial's
+// fingerprint evaluates each part's first case). Shard 2 of 4 owns neither
+// implementation (k mod N: naive is 0, ext 1), so the diagnosis probes,
+// which run on the owning shard, send nothing here.
+func TestReportShardCmdSendsOnlyItsCases(t *testing.T) {
+	bin := infogainBin(t)
+	tmp := t.TempDir()
+	seen := filepath.Join(tmp, "seen.jsonl")
+	out := filepath.Join(tmp, "partials")
+	prog := fmt.Sprintf("ext=sh -c 'tee -a %s | %s eval --impl fused'", seen, bin)
+	code, stdout, errOut := runCLI("report", "--size", "gate", "--family", "moderate", "--dtype", "float64", "--props=false",
+		"--impl", "naive", "--cmd", prog, "--shard", "2/4", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, errOut)
+	}
+	var shard int // the shard's cases, from the summary line "shard 2/4: 9 of 40 cases"
+	if _, err := fmt.Sscanf(stdout[strings.Index(stdout, "shard 2/4: "):], "shard 2/4: %d of 40 cases", &shard); err != nil || shard == 0 || shard > 20 {
+		t.Fatalf("summary %q: %v", stdout, err)
+	}
+	b, err := os.ReadFile(seen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(string(b), "\n"); got < shard || got > shard+1 {
+		t.Errorf("the program received %d cases; the shard has %d (of the suite's 40)", got, shard)
 	}
 }

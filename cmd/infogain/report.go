@@ -83,7 +83,14 @@ Flags:
 	}
 	cfg.Size = reports.Size(*size)
 	cfg.Seed = *seed
-	if err := addCommands(&cfg, cmds, stderr); err != nil {
+	var sh reports.Shard
+	if *shardFlag != "" {
+		if sh, err = reports.ParseShard(*shardFlag); err != nil {
+			fmt.Fprintf(stderr, "infogain report: --shard: %v\n", err)
+			return 2
+		}
+	}
+	if err := addCommands(&cfg, cmds, sh, stderr); err != nil {
 		fmt.Fprintf(stderr, "infogain report: %v\n", err)
 		return 2
 	}
