@@ -4,8 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/infogain-dev/infogain/reports"
 )
 
 // withoutTiming drops the last line of a check's stdout, "(gate suite,
@@ -102,5 +106,34 @@ func TestReportShardCmdSendsOnlyItsCases(t *testing.T) {
 	}
 	if got := strings.Count(string(b), "\n"); got < shard || got > shard+1 {
 		t.Errorf("the program received %d cases; the shard has %d (of the suite's 40)", got, shard)
+	}
+}
+
+// TestReportHelpHugeCases: the case count `report --help` gives for --size
+// huge is reports.HugeCases (which TestHugeCases checks against the plan).
+func TestReportHelpHugeCases(t *testing.T) {
+	code, out, errOut := runCLI("report", "--help")
+	m := regexp.MustCompile(`--size huge \(([0-9,]+) cases\)`).FindStringSubmatch(out + errOut)
+	if code != 0 || m == nil {
+		t.Fatalf("exit %d; no \"--size huge (N cases)\" in the help:\n%s%s", code, out, errOut)
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(m[1], ",", ""))
+	if err != nil || n != reports.HugeCases {
+		t.Errorf("help says %s huge cases, reports.HugeCases = %d", m[1], reports.HugeCases)
+	}
+	for _, tc := range []struct {
+		n    int
+		want string
+		why  string
+	}{
+		{0, "0", "no separator"},
+		{999, "999", "three digits"},
+		{1000, "1,000", "first separator"},
+		{12408000, "12,408,000", "the huge count, as docs/scale-out.md prints it"},
+		{-1234567, "-1,234,567", "negative"},
+	} {
+		if got := thousands(tc.n); got != tc.want {
+			t.Errorf("thousands(%d) = %q, want %q (%s)", tc.n, got, tc.want, tc.why)
+		}
 	}
 }
