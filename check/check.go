@@ -51,6 +51,10 @@ type Result struct {
 	// ProtocolErr is the implementation's protocol error, if any
 	// (impls.Impl.ProtocolErr): results after it are errors.
 	ProtocolErr error
+	// batchLines are, for a merged check (MergeShards), each property's
+	// batch counterexample as its batch line ("" if none): there
+	// Properties[i].Batch is nil.
+	batchLines []string
 }
 
 // Verdict is the verdict on one family and dtype of the suite.
@@ -362,7 +366,7 @@ func (r *Result) Write(w io.Writer, replay string) {
 		fmt.Fprintf(w, "\nproperties (props battery, seed %d):\n", props.DefaultSeed)
 	}
 	failedProps := 0
-	for _, p := range r.Properties {
+	for i, p := range r.Properties {
 		switch {
 		case p.Skipped != "":
 			fmt.Fprintf(w, "  SKIP %-28s %s\n", p.ID, p.Skipped)
@@ -378,6 +382,8 @@ func (r *Result) Write(w io.Writer, replay string) {
 			}
 			if p.Batch != nil {
 				fmt.Fprintf(w, "       batch:  %s\n", batchString(p.Batch))
+			} else if i < len(r.batchLines) && r.batchLines[i] != "" {
+				fmt.Fprintf(w, "       batch:  %s\n", r.batchLines[i])
 			}
 			fmt.Fprintf(w, "       replay: infogain check --cmd %s --property %s\n", shellQuote(replay), p.ID)
 		}

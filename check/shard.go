@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/infogain-dev/infogain/cases"
-	"github.com/infogain-dev/infogain/cases/jsonl"
 	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/props"
 	"github.com/infogain-dev/infogain/reports"
@@ -49,25 +48,14 @@ func toRecord(r props.Result) propRecord {
 	return rec
 }
 
-func (rec propRecord) result() (props.Result, error) {
-	r := props.Result{ID: rec.ID, Property: rec.Property, Impl: rec.Impl, Passed: rec.Passed, Skipped: rec.Skipped,
+// result is the props.Result rec was made from, but for Case and Batch,
+// which stay nil: a counterexample may be an invalid case (the battery
+// checks rejections), which the JSON-lines parser refuses. Their lines
+// are CaseJSON and, for the verdict, the batch line returned with it.
+func (rec propRecord) result() (props.Result, string) {
+	return props.Result{ID: rec.ID, Property: rec.Property, Impl: rec.Impl, Passed: rec.Passed, Skipped: rec.Skipped,
 		Tests: rec.Tests, Vacuous: rec.Vacuous, Seed: rec.Seed, Detail: rec.Detail, CaseJSON: rec.CaseJSON,
-		Shrinks: rec.Shrinks, Replay: rec.Replay}
-	if rec.CaseJSON != "" {
-		c, err := jsonl.ParseCase([]byte(rec.CaseJSON))
-		if err != nil {
-			return r, fmt.Errorf("property %s: its case: %v", rec.ID, err)
-		}
-		r.Case = &c
-	}
-	if rec.Batch != "" {
-		_, b, err := jsonl.ParseBatch([]byte(rec.Batch))
-		if err != nil {
-			return r, fmt.Errorf("property %s: its batch: %v", rec.ID, err)
-		}
-		r.Batch = &b
-	}
-	return r, nil
+		Shrinks: rec.Shrinks, Replay: rec.Replay}, rec.Batch
 }
 
 // RunShard is one shard of Run, for spreading a check over machines
@@ -112,9 +100,9 @@ func RunShard(ctx context.Context, cfg Config, sh reports.Shard, path string, lo
 		}
 		return json.Marshal(x)
 	}
-	res, err := reports.RunShard(ctx, rcfg, reports.ShardOptions{Shard: sh, Path: path, Log: log, Extra: extra})
+	res, err := reports.RunShard(ctx, rcfg, reports.ShardOptions{Shard: sh, Path: path, Log: log, LogPrefix: "check", Extra: extra})
 	if err == nil && im.ProtocolErr() != nil {
-		err = fmt.Errorf("check: shard %s: %v (recorded in %s; the merge reports it too)", sh, im.ProtocolErr(), path)
+		err = fmt.Errorf("shard %s: %v (recorded in %s; the merge reports it too)", sh, im.ProtocolErr(), path)
 	}
 	return res, err
 }
@@ -165,11 +153,9 @@ func MergeShards(cfg Config, paths []string) (*Result, error) {
 			return nil, fmt.Errorf("check: shard %d/%d: %v", i, len(extras), err)
 		}
 		for _, rec := range x.Properties {
-			r, err := rec.result()
-			if err != nil {
-				return nil, fmt.Errorf("check: shard %d/%d: %v", i, len(extras), err)
-			}
+			r, batch := rec.result()
 			res.Properties = append(res.Properties, r)
+			res.batchLines = append(res.batchLines, batch)
 		}
 		if x.ProtocolErr != "" {
 			perr = append(perr, errors.New(x.ProtocolErr))

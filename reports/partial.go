@@ -55,8 +55,10 @@ type ShardOptions struct {
 	// (≤ 0: DefaultCheckpointEvery). It is part of the header: a resumed
 	// file must have been started with the same value.
 	CheckpointEvery int
-	// Log, if not nil, receives progress lines ("report: shard 3/8: …").
-	Log io.Writer
+	// Log, if not nil, receives progress lines ("report: shard 3/8: …");
+	// LogPrefix replaces their "report" (infogain check's shards: "check").
+	Log       io.Writer
+	LogPrefix string
 	// CodeVersion identifies the code (default: CodeVersion()).
 	CodeVersion string
 	// BuildID identifies the executable (default: ExecutableID()).
@@ -251,7 +253,11 @@ func RunShard(ctx context.Context, cfg Config, opt ShardOptions) (*ShardResult, 
 	res := &ShardResult{Shard: sh, Cases: hdr.Cases, Total: p.total, Resumed: st.cases, AlreadyDone: st.done}
 	logf := func(format string, a ...any) {
 		if opt.Log != nil {
-			fmt.Fprintf(opt.Log, "report: shard %s: "+format+"\n", append([]any{sh}, a...)...)
+			prefix := opt.LogPrefix
+			if prefix == "" {
+				prefix = "report"
+			}
+			fmt.Fprintf(opt.Log, "%s: shard %s: "+format+"\n", append([]any{prefix, sh}, a...)...)
 		}
 	}
 	if st.done {
@@ -397,8 +403,12 @@ func hashCase(h hash.Hash, c *cases.Case) {
 	hashFloats(h, c.H)
 }
 
+// hashResult hashes whether r is an error, not the error's text: a program
+// that broke the protocol (impls.Command) answers with errors whose text
+// depends on when each shard met the breakage, and its shards must still
+// merge (into a verdict that reports the protocol error).
 func hashResult(h hash.Hash, r cases.Result) {
-	fmt.Fprintf(h, "result %q %q %d\n", r.Err, r.Certified, len(r.Grad))
+	fmt.Fprintf(h, "result %t %q %d\n", r.Err != "", r.Certified, len(r.Grad))
 	hashFloats(h, []float64{r.Loss})
 	hashFloats(h, r.Grad)
 }

@@ -62,6 +62,7 @@ func TestCheckShardMerge(t *testing.T) {
 			}
 		}
 	}
+	crashed := filepath.Join(t.TempDir(), "crashed")
 	bad := []struct {
 		args []string
 		msg  string
@@ -70,6 +71,11 @@ func TestCheckShardMerge(t *testing.T) {
 		{[]string{"check", "--cmd", bin + " eval --impl fused", "--merge"}, "--merge needs the partial results", "nothing to merge"},
 		{[]string{"check", "--cmd", bin + " eval --impl fused", "--merge", t.TempDir()}, "no partial-*.jsonl", "an empty directory"},
 		{[]string{"check", "--cmd", bin + " eval --impl fused", "--shard", "2/2"}, "I must be between", "shard out of range"},
+		{[]string{"check", "--cmd", bin + " eval --impl fused", "--shard", "0/2", "--merge", t.TempDir()}, "exclude each other", "--shard with --merge"},
+		{[]string{"check", "--cmd", "sh -c 'exit 3'", "--family", "dominant", "--shard", "0/2", "--out", crashed}, "protocol error", "a program that exits at once: the shard says so"},
+		{[]string{"check", "--cmd", "sh -c 'exit 3'", "--family", "dominant", "--shard", "1/2", "--out", crashed}, "protocol error", "its other shard"},
+		{[]string{"check", "--cmd", "sh -c 'exit 3'", "--merge", crashed}, "PROTOCOL ERROR", "the merge reports the protocol error, exit 2 as unsharded"},
+		{[]string{"check", "--cmd", bin + " eval --impl naive", "--merge", crashed}, "the shards checked", "merging with another program"},
 	}
 	for _, tt := range bad {
 		if code, out, errOut := runCLI(tt.args...); code != 2 || !strings.Contains(out+errOut, tt.msg) {
