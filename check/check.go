@@ -51,6 +51,10 @@ type Result struct {
 	// ProtocolErr is the implementation's protocol error, if any
 	// (impls.Impl.ProtocolErr): results after it are errors.
 	ProtocolErr error
+	// batchLines are, for a merged check (MergeShards), each property's
+	// batch counterexample as its batch line ("" if none): there
+	// Properties[i].Batch is nil.
+	batchLines []string
 }
 
 // Verdict is the verdict on one family and dtype of the suite.
@@ -108,17 +112,9 @@ func Run(cfg Config) (*Result, error) {
 	if im == nil {
 		return nil, errors.New("check: no implementation")
 	}
-	if cfg.Seed == 0 {
-		cfg.Seed = reports.DefaultSeed
-	}
-	if cfg.PropsTests <= 0 {
-		cfg.PropsTests = props.DefaultTests
-		if cfg.Size == reports.SizeGate {
-			cfg.PropsTests = props.ShortTests
-		}
-	}
+	cfg = cfg.withDefaults()
 	res := &Result{Impl: im.Name}
-	popts := []props.Option{props.Seed(props.DefaultSeed), props.Tests(cfg.PropsTests)}
+	popts := cfg.propsOptions()
 	if cfg.Properties != nil {
 		for _, id := range cfg.Properties {
 			if props.Name(id) == "" {
@@ -129,8 +125,7 @@ func Run(cfg Config) (*Result, error) {
 		res.ProtocolErr = im.ProtocolErr()
 		return res, nil
 	}
-	rcfg := reports.Config{Reference: impls.Reference(), Size: cfg.Size, Seed: cfg.Seed,
-		Families: cfg.Families, DTypes: cfg.DTypes, Progress: cfg.Progress, Command: "infogain check"}
+	rcfg := cfg.reportsConfig()
 	all, err := reports.Suite(rcfg)
 	if err != nil {
 		return nil, err
@@ -139,10 +134,49 @@ func Run(cfg Config) (*Result, error) {
 	pre := Prefetch(im, all)
 	rcfg.Impls = []*impls.Impl{pre}
 	var mu sync.Mutex
-	rcfg.Properties = func(*impls.Impl) ([]string, error) {
+	rcfg.Properties = propertiesHook(im, popts, &mu, &res.Properties)
+	rep, err := reports.Run(rcfg)
+	if err != nil {
+		return nil, err
+	}
+	res.Report = rep
+	res.Families = verdicts(im, all, rep, cfg)
+	res.ProtocolErr = im.ProtocolErr()
+	return res, nil
+}
+
+// withDefaults fills in the seed and the number of cases per property.
+func (cfg Config) withDefaults() Config {
+	if cfg.Seed == 0 {
+		cfg.Seed = reports.DefaultSeed
+	}
+	if cfg.PropsTests <= 0 {
+		cfg.PropsTests = props.DefaultTests
+		if cfg.Size == reports.SizeGate {
+			cfg.PropsTests = props.ShortTests
+		}
+	}
+	return cfg
+}
+
+func (cfg Config) propsOptions() []props.Option {
+	return []props.Option{props.Seed(props.DefaultSeed), props.Tests(cfg.PropsTests)}
+}
+
+// reportsConfig is the sweep behind the families' verdicts (no
+// implementation yet): the same for Run and every shard of RunShard.
+func (cfg Config) reportsConfig() reports.Config {
+	return reports.Config{Reference: impls.Reference(), Size: cfg.Size, Seed: cfg.Seed,
+		Families: cfg.Families, DTypes: cfg.DTypes, Progress: cfg.Progress, Command: "infogain check"}
+}
+
+// propertiesHook is the sweep's properties hook: it runs the battery on im
+// (the program itself, not a prefetched copy) and keeps the results in *out.
+func propertiesHook(im *impls.Impl, popts []props.Option, mu *sync.Mutex, out *[]props.Result) func(*impls.Impl) ([]string, error) {
+	return func(*impls.Impl) ([]string, error) {
 		rs := props.Run(im, popts...)
 		mu.Lock()
-		res.Properties = rs
+		*out = rs
 		mu.Unlock()
 		var failing []string
 		for _, r := range rs {
@@ -152,14 +186,6 @@ func Run(cfg Config) (*Result, error) {
 		}
 		return failing, nil
 	}
-	rep, err := reports.Run(rcfg)
-	if err != nil {
-		return nil, err
-	}
-	res.Report = rep
-	res.Families = verdicts(im, all, rep, cfg)
-	res.ProtocolErr = im.ProtocolErr()
-	return res, nil
 }
 
 // Prefetch evaluates cs through im's batched path (impls.Impl.CaseBatch:
@@ -340,7 +366,7 @@ func (r *Result) Write(w io.Writer, replay string) {
 		fmt.Fprintf(w, "\nproperties (props battery, seed %d):\n", props.DefaultSeed)
 	}
 	failedProps := 0
-	for _, p := range r.Properties {
+	for i, p := range r.Properties {
 		switch {
 		case p.Skipped != "":
 			fmt.Fprintf(w, "  SKIP %-28s %s\n", p.ID, p.Skipped)
@@ -356,6 +382,8 @@ func (r *Result) Write(w io.Writer, replay string) {
 			}
 			if p.Batch != nil {
 				fmt.Fprintf(w, "       batch:  %s\n", batchString(p.Batch))
+			} else if i < len(r.batchLines) && r.batchLines[i] != "" {
+				fmt.Fprintf(w, "       batch:  %s\n", r.batchLines[i])
 			}
 			fmt.Fprintf(w, "       replay: infogain check --cmd %s --property %s\n", shellQuote(replay), p.ID)
 		}

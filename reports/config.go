@@ -51,7 +51,8 @@ func (s Size) sizing() (sizing, error) {
 // Case counts per size. Measured on the 2-core machine of the project, all
 // eight registered implementations, props battery included (user+sys CPU
 // seconds, the honest figure on a shared machine; wall time on 2 idle cores
-// is about half of it): gate 1,776 cases, 3.4 s CPU (4.1 s wall at load
+// is about half of it), measured with 18 families (before h-tree; now gate
+// 1,856 and full 12,744 cases): gate 1,776 cases, 3.4 s CPU (4.1 s wall at load
 // 10); full 12,144 cases, 32 s CPU (162 s wall at load 10, 17 s when the
 // machine was quieter). The many-classes family (C up to 1e5, the
 // reference's slowest rows) takes about 90% of the sweep itself.
@@ -60,7 +61,7 @@ const (
 	gateGridReps  = 2
 	fullPerFamily = 300
 	fullGridReps  = 8
-	// Huge: 18 families × 300,000 + 84 grid points × 6,000, per dtype;
+	// Huge: 19 families × 300,000 + 84 grid points × 6,000, per dtype;
 	// HugeCases in all (checked by a test against the plan).
 	hugePerFamily = 300_000
 	hugeGridReps  = 6_000

@@ -57,8 +57,24 @@ var mergeSkip = []string{"Shard", "Cases", "CheckpointEvery"}
 // (no done line: resume it), and records that contradict the header (a case
 // outside the shard, twice, or missing).
 func Merge(paths []string) (*Report, error) {
+	rep, _, err := MergeExtra(paths)
+	return rep, err
+}
+
+// MergeExtra is Merge that also returns the shards' extra data
+// (ShardOptions.Extra), indexed by shard: extra[I] is shard I's (nil if it
+// stored none).
+func MergeExtra(paths []string) (*Report, []json.RawMessage, error) {
+	rep, extra, err := merge(paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rep, extra, nil
+}
+
+func merge(paths []string) (*Report, []json.RawMessage, error) {
 	if len(paths) == 0 {
-		return nil, errors.New("reports: no partial result to merge")
+		return nil, nil, errors.New("reports: no partial result to merge")
 	}
 	type shardFile struct {
 		path string
@@ -69,23 +85,23 @@ func Merge(paths []string) (*Report, error) {
 	for i, p := range paths {
 		raw, hdr, err := readPartialHeader(p)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		files[i] = shardFile{p, raw, hdr}
 	}
 	h0 := &files[0].hdr
 	for _, f := range files[1:] {
 		if d := headerDiff(f.raw, files[0].raw, mergeSkip); d != "" {
-			return nil, fmt.Errorf("reports: %s and %s are not shards of one sweep: %s", f.path, files[0].path, d)
+			return nil, nil, fmt.Errorf("reports: %s and %s are not shards of one sweep: %s", f.path, files[0].path, d)
 		}
 	}
 	seen := make([]string, h0.Shards)
 	for _, f := range files {
 		if f.hdr.Shard < 0 || f.hdr.Shard >= h0.Shards {
-			return nil, fmt.Errorf("reports: %s: shard %d/%d out of range", f.path, f.hdr.Shard, f.hdr.Shards)
+			return nil, nil, fmt.Errorf("reports: %s: shard %d/%d out of range", f.path, f.hdr.Shard, f.hdr.Shards)
 		}
 		if prev := seen[f.hdr.Shard]; prev != "" {
-			return nil, fmt.Errorf("reports: shard %d/%d given twice: %s and %s", f.hdr.Shard, h0.Shards, prev, f.path)
+			return nil, nil, fmt.Errorf("reports: shard %d/%d given twice: %s and %s", f.hdr.Shard, h0.Shards, prev, f.path)
 		}
 		seen[f.hdr.Shard] = f.path
 	}
@@ -96,7 +112,7 @@ func Merge(paths []string) (*Report, error) {
 		}
 	}
 	if len(missing) > 0 {
-		return nil, fmt.Errorf("reports: %d of %d shards missing: %s", len(missing), h0.Shards, shardList(missing, h0.Shards))
+		return nil, nil, fmt.Errorf("reports: %d of %d shards missing: %s", len(missing), h0.Shards, shardList(missing, h0.Shards))
 	}
 
 	nImpl := len(h0.Impls)
@@ -107,6 +123,7 @@ func Merge(paths []string) (*Report, error) {
 	in := interner{}
 	propsFrom := make([]string, nImpl)
 	sum := 0
+	extra := make([]json.RawMessage, h0.Shards)
 	for _, f := range files {
 		sh := Shard{I: f.hdr.Shard, N: f.hdr.Shards}
 		done, err := readPartialRecords(f.path, func(k int, s []CaseScore) error {
@@ -130,16 +147,17 @@ func Merge(paths []string) (*Report, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("reports: %s: %v", f.path, err)
+			return nil, nil, fmt.Errorf("reports: %s: %v", f.path, err)
 		}
 		if done.Cases != f.hdr.Cases {
-			return nil, fmt.Errorf("reports: %s: %d cases, its header says %d", f.path, done.Cases, f.hdr.Cases)
+			return nil, nil, fmt.Errorf("reports: %s: %d cases, its header says %d", f.path, done.Cases, f.hdr.Cases)
 		}
 		sum += done.Cases
+		extra[sh.I] = done.Extra
 		for _, pi := range done.Properties {
 			k := slices.IndexFunc(rep.Impls, func(im ImplInfo) bool { return im.Name == pi.Name })
 			if k < 0 || k%sh.N != sh.I || propsFrom[k] != "" {
-				return nil, fmt.Errorf("reports: %s: unexpected properties of %q", f.path, pi.Name)
+				return nil, nil, fmt.Errorf("reports: %s: unexpected properties of %q", f.path, pi.Name)
 			}
 			propsFrom[k] = f.path
 			rep.Impls[k].PropertiesChecked = pi.PropertiesChecked
@@ -148,19 +166,19 @@ func Merge(paths []string) (*Report, error) {
 		}
 	}
 	if sum != total {
-		return nil, fmt.Errorf("reports: the shards hold %d cases, the sweep has %d", sum, total)
+		return nil, nil, fmt.Errorf("reports: the shards hold %d cases, the sweep has %d", sum, total)
 	}
 	if i := slices.Index(filled, false); i >= 0 {
-		return nil, fmt.Errorf("reports: case %d is in no shard", i)
+		return nil, nil, fmt.Errorf("reports: case %d is in no shard", i)
 	}
 	for k, from := range propsFrom {
 		if from == "" {
-			return nil, fmt.Errorf("reports: no shard ran the properties and diagnosis of %s (shard %d/%d should have)", rep.Impls[k].Name, k%h0.Shards, h0.Shards)
+			return nil, nil, fmt.Errorf("reports: no shard ran the properties and diagnosis of %s (shard %d/%d should have)", rep.Impls[k].Name, k%h0.Shards, h0.Shards)
 		}
 	}
 	rep.summarize(rep.Meta.Families, rep.Meta.DTypes)
 	rep.grade()
-	return rep, nil
+	return rep, extra, nil
 }
 
 func shardList(idx []int, n int) string {

@@ -3,6 +3,8 @@ package reports
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -142,6 +144,15 @@ func TestMergeRefuses(t *testing.T) {
 		os.WriteFile(p, append(append(hdr, '\n'), rest...), 0o644)
 		return p
 	}
+	// otherBuild is shard 1 run by another executable (ShardOptions.BuildID
+	// stands in for ExecutableID of a different binary).
+	otherBuild := func() string {
+		path := filepath.Join(t.TempDir(), PartialName(Shard{1, 2}))
+		if _, err := RunShard(context.Background(), cfg, ShardOptions{Shard: Shard{1, 2}, Path: path, BuildID: "sha256:0123456789abcdef0123456789abcdef"}); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
 	truncated := func() string {
 		b, _ := os.ReadFile(s1)
 		p := filepath.Join(t.TempDir(), PartialName(Shard{1, 2}))
@@ -157,6 +168,7 @@ func TestMergeRefuses(t *testing.T) {
 		{[]string{s0, other(func(c *Config) { c.Size = SizeFull })}, `Size differs: "full" vs "gate"`, "another size"},
 		{[]string{s0, other(func(c *Config) { c.Impls = c.Impls[:2] })}, "Impls differs", "another implementation list"},
 		{[]string{s0, rewrite(`"CodeVersion":"`, `"CodeVersion":"vcs:0123abc`)}, "CodeVersion differs", "another build"},
+		{[]string{s0, otherBuild()}, `BuildID differs: "sha256:0123456789abcdef0123456789abcdef" vs "sha256:`, "another executable with the same CodeVersion (devel, or a dirty tree)"},
 		{[]string{s0, rewrite(`"GOARCH":"`, `"GOARCH":"riscv`)}, "GOARCH differs", "another architecture"},
 		{[]string{s0, rewrite(`"Fingerprint":"`, `"Fingerprint":"ff`)}, "Fingerprint differs", "code that evaluates differently"},
 		{[]string{s0, run(cfg, Shard{1, 3}, t.TempDir())}, "Shards differs: 3 vs 2", "another N"},
@@ -169,6 +181,25 @@ func TestMergeRefuses(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: Merge error = %v, want it to say %q", tc.why, err, tc.want)
 		}
+	}
+}
+
+// TestExecutableID: the header's BuildID is the SHA-256 of the running
+// executable's bytes (computed here from the file, independently of the
+// cached value), stable within a process.
+func TestExecutableID(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Skip(err)
+	}
+	b, err := os.ReadFile(exe)
+	if err != nil {
+		t.Skip(err)
+	}
+	sum := sha256.Sum256(b)
+	want := "sha256:" + hex.EncodeToString(sum[:16])
+	if got := ExecutableID(); got != want || ExecutableID() != got {
+		t.Errorf("ExecutableID() = %q, want %q (sha256 of %s)", got, want, exe)
 	}
 }
 

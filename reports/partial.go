@@ -55,10 +55,19 @@ type ShardOptions struct {
 	// (≤ 0: DefaultCheckpointEvery). It is part of the header: a resumed
 	// file must have been started with the same value.
 	CheckpointEvery int
-	// Log, if not nil, receives progress lines ("report: shard 3/8: …").
-	Log io.Writer
+	// Log, if not nil, receives progress lines ("report: shard 3/8: …");
+	// LogPrefix replaces their "report" (infogain check's shards: "check").
+	Log       io.Writer
+	LogPrefix string
 	// CodeVersion identifies the code (default: CodeVersion()).
 	CodeVersion string
+	// BuildID identifies the executable (default: ExecutableID()).
+	BuildID string
+	// Extra, if not nil, is called once the shard's cases and properties
+	// are done; what it returns is stored in the done line ("extra") and
+	// handed back by MergeExtra, in shard order. Commands that shard their
+	// own verdicts (infogain check --shard) keep their per-shard data there.
+	Extra func() (json.RawMessage, error)
 }
 
 // ShardResult says what RunShard did.
@@ -90,7 +99,11 @@ type PartialHeader struct {
 	// (CodeVersion()); Fingerprint a hash of the case list and of every
 	// implementation's results on the first case of each part, so that
 	// shards of different code are told apart even without VCS stamps.
-	CodeVersion     string
+	CodeVersion string
+	// BuildID is the SHA-256 (first 16 bytes, hex) of the running
+	// executable (ExecutableID): it tells apart builds that CodeVersion
+	// cannot ("devel" without VCS stamps, "+modified" for any dirty tree).
+	BuildID         string
 	Fingerprint     string
 	GoVersion       string
 	GOARCH          string
@@ -119,6 +132,8 @@ type partialComplete struct {
 	// Properties are the ImplInfo of the implementations whose props
 	// battery this shard ran (implementation k runs on shard k mod N).
 	Properties []ImplInfo `json:"properties"`
+	// Extra is ShardOptions.Extra's data, if any.
+	Extra json.RawMessage `json:"extra,omitempty"`
 }
 
 // CodeVersion identifies the running code from its build information: the
@@ -148,6 +163,42 @@ func CodeVersion() string {
 		return "module:" + v
 	}
 	return "devel"
+}
+
+var (
+	exeOnce sync.Once
+	exeID   string
+)
+
+// ExecutableID identifies the running executable: "sha256:" and the first
+// 16 bytes, in hex, of the SHA-256 of the file os.Executable names, read
+// and hashed once per process (≈ 0.1 s for a 30 MB binary). Shards whose
+// binaries differ in any byte — another commit, a dirty tree, another
+// toolchain or flags — get different ids, even when CodeVersion is "devel"
+// or "vcs:X+modified". If the executable cannot be read the id says so
+// ("unreadable: …"), and such shards merge only with each other.
+func ExecutableID() string {
+	exeOnce.Do(func() {
+		exeID = executableID()
+	})
+	return exeID
+}
+
+func executableID() string {
+	path, err := os.Executable()
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // RunShard evaluates shard opt.Shard of the sweep cfg describes and writes
@@ -186,7 +237,7 @@ func RunShard(ctx context.Context, cfg Config, opt ShardOptions) (*ShardResult, 
 	if err != nil {
 		return nil, err
 	}
-	hdr, err := newPartialHeader(cfg, p, sh, every, opt.CodeVersion)
+	hdr, err := newPartialHeader(cfg, p, sh, every, opt.CodeVersion, opt.BuildID)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +253,11 @@ func RunShard(ctx context.Context, cfg Config, opt ShardOptions) (*ShardResult, 
 	res := &ShardResult{Shard: sh, Cases: hdr.Cases, Total: p.total, Resumed: st.cases, AlreadyDone: st.done}
 	logf := func(format string, a ...any) {
 		if opt.Log != nil {
-			fmt.Fprintf(opt.Log, "report: shard %s: "+format+"\n", append([]any{sh}, a...)...)
+			prefix := opt.LogPrefix
+			if prefix == "" {
+				prefix = "report"
+			}
+			fmt.Fprintf(opt.Log, "%s: shard %s: "+format+"\n", append([]any{prefix, sh}, a...)...)
 		}
 	}
 	if st.done {
@@ -231,7 +286,14 @@ func RunShard(ctx context.Context, cfg Config, opt ShardOptions) (*ShardResult, 
 		w.Flush()
 		return res, err
 	}
-	if err := writeLine(w, partialLine{Done: &partialComplete{Cases: done, Properties: props}}); err != nil {
+	var extra json.RawMessage
+	if opt.Extra != nil {
+		if extra, err = opt.Extra(); err != nil {
+			w.Flush()
+			return res, err
+		}
+	}
+	if err := writeLine(w, partialLine{Done: &partialComplete{Cases: done, Properties: props, Extra: extra}}); err != nil {
 		return res, err
 	}
 	if err := syncPartial(f, w); err != nil {
@@ -248,9 +310,12 @@ func pctOf(n, of int) int {
 	return n * 100 / of
 }
 
-func newPartialHeader(cfg Config, p *plan, sh Shard, every int, version string) (*PartialHeader, error) {
+func newPartialHeader(cfg Config, p *plan, sh Shard, every int, version, buildID string) (*PartialHeader, error) {
 	if version == "" {
 		version = CodeVersion()
+	}
+	if buildID == "" {
+		buildID = ExecutableID()
 	}
 	fp, err := fingerprint(cfg, p)
 	if err != nil {
@@ -269,7 +334,7 @@ func newPartialHeader(cfg Config, p *plan, sh Shard, every int, version string) 
 		Format: PartialFormat, Shard: sh.I, Shards: sh.N,
 		Seed: cfg.Seed, Size: cfg.Size, Families: p.families, DTypes: p.dtypes,
 		Reference: cfg.Reference.Name, Properties: cfg.Properties != nil,
-		CodeVersion: version, Fingerprint: fp,
+		CodeVersion: version, BuildID: buildID, Fingerprint: fp,
 		GoVersion: runtime.Version(), GOARCH: runtime.GOARCH,
 		CheckpointEvery: every, Cases: n,
 		Meta: newMeta(cfg, p.families, p.dtypes, p.sz, p.total),
@@ -338,8 +403,12 @@ func hashCase(h hash.Hash, c *cases.Case) {
 	hashFloats(h, c.H)
 }
 
+// hashResult hashes whether r is an error, not the error's text: a program
+// that broke the protocol (impls.Command) answers with errors whose text
+// depends on when each shard met the breakage, and its shards must still
+// merge (into a verdict that reports the protocol error).
 func hashResult(h hash.Hash, r cases.Result) {
-	fmt.Fprintf(h, "result %q %q %d\n", r.Err, r.Certified, len(r.Grad))
+	fmt.Fprintf(h, "result %t %q %d\n", r.Err != "", r.Certified, len(r.Grad))
 	hashFloats(h, []float64{r.Loss})
 	hashFloats(h, r.Grad)
 }
@@ -601,7 +670,7 @@ func syncPartial(f *os.File, w *bufio.Writer) error {
 // headerFieldOrder is the order headerDiff reports fields in: what a user
 // can act on first; Meta and ImplInfo, which repeat them, last.
 var headerFieldOrder = []string{"Format", "Seed", "Size", "Families", "DTypes", "Impls", "Reference", "Properties",
-	"Shards", "Shard", "CodeVersion", "GoVersion", "GOARCH", "Fingerprint", "CheckpointEvery", "Cases", "Meta", "ImplInfo"}
+	"Shards", "Shard", "CodeVersion", "BuildID", "GoVersion", "GOARCH", "Fingerprint", "CheckpointEvery", "Cases", "Meta", "ImplInfo"}
 
 // headerDiff names the header fields whose JSON differ between a and b
 // (skipping the keys in skip), as "Seed differs: 2 vs 1", most telling

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/infogain-dev/infogain/cases"
 	"github.com/infogain-dev/infogain/check"
 	"github.com/infogain-dev/infogain/impls"
 	"github.com/infogain-dev/infogain/reports"
@@ -26,9 +27,26 @@ func (p *pairFlag) Set(s string) error {
 }
 
 // addCommands starts each --cmd NAME='PROGRAM ARGS' program and adds it to
-// cfg as a report row; its cases go out in batches first (check.Prefetch).
+// cfg as a report row; its cases — those of shard sh (the zero Shard: the
+// whole suite) — go out in batches first (check.Prefetch).
 // The programs are killed at exit (main calls impls.CloseAll).
-func addCommands(cfg *reports.Config, cmds []string, stderr io.Writer) error {
+func addCommands(cfg *reports.Config, cmds []string, sh reports.Shard, stderr io.Writer) error {
+	if len(cmds) == 0 {
+		return nil
+	}
+	// The whole suite through Suite, which refuses the sizes run only in
+	// shards (huge) before anything is generated.
+	mine, err := reports.Suite(*cfg)
+	if !sh.Whole() {
+		mine = nil
+		err = reports.EachCase(*cfg, sh, func(_ int, c *cases.Case) error {
+			mine = append(mine, *c)
+			return nil
+		})
+	}
+	if err != nil {
+		return err
+	}
 	for _, kv := range cmds {
 		name, line, _ := strings.Cut(kv, "=")
 		for _, im := range cfg.Impls {
@@ -44,11 +62,7 @@ func addCommands(cfg *reports.Config, cmds []string, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		all, err := reports.Suite(*cfg)
-		if err != nil {
-			return err
-		}
-		pre := check.Prefetch(im, all)
+		pre := check.Prefetch(im, mine)
 		if err := im.ProtocolErr(); err != nil {
 			return err
 		}

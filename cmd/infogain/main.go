@@ -9,6 +9,7 @@
 //	infogain gate   [--baseline FILE] [--update]
 //	infogain cases  [--size gate|full] [--family F,...] [--dtype D] [--seed N] [--id ID]
 //	infogain check  --cmd 'PROGRAM ARGS' [--name N] [--size gate|full] [--dtype D] [--timeout D] [--baseline FILE] [--update]
+//	infogain check  --cmd 'PROGRAM ARGS' ... --shard I/N [--out DIR]   then   infogain check --cmd 'PROGRAM ARGS' --merge DIR...
 //	infogain score  --cases FILE --results FILE
 //
 // This file and its siblings only parse flags and wire packages together;

@@ -73,8 +73,10 @@ partial-I-of-N.jsonl files that 'infogain report --shard I/N' writes; a
 directory contributes every such file in it) into the report the unsharded
 command writes: report.md, report.json, cases.csv and the plots, byte for
 byte. It refuses, with the reason, shards of different seeds, sizes,
-families, dtypes, implementations, code versions, Go versions or GOARCH,
-a duplicate, missing or unfinished shard.
+families, dtypes, implementations, code versions, builds (the executable's
+hash), Go versions or GOARCH, a duplicate, missing or unfinished shard.
+The partials of 'infogain check --shard' merge into a verdict with
+'infogain check --cmd ... --merge DIR...'.
 
 Flags:
 `)

@@ -59,11 +59,11 @@ With --shard I/N it evaluates only shard I of the case list (a hash of each
 case's dtype and id) and writes DIR/partial-I-of-N.jsonl, with a progress
 line per 5%% on stderr; run again, it resumes after the last checkpoint.
 'infogain merge DIR... --out DIR' turns the N partials into the files the
-unsharded command writes, byte for byte. --size huge (11,808,000 cases)
+unsharded command writes, byte for byte. --size huge (%s cases)
 runs only sharded: see docs/scale-out.md.
 
 Flags:
-`)
+`, thousands(reports.HugeCases))
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -83,7 +83,14 @@ Flags:
 	}
 	cfg.Size = reports.Size(*size)
 	cfg.Seed = *seed
-	if err := addCommands(&cfg, cmds, stderr); err != nil {
+	var sh reports.Shard
+	if *shardFlag != "" {
+		if sh, err = reports.ParseShard(*shardFlag); err != nil {
+			fmt.Fprintf(stderr, "infogain report: --shard: %v\n", err)
+			return 2
+		}
+	}
+	if err := addCommands(&cfg, cmds, sh, stderr); err != nil {
 		fmt.Fprintf(stderr, "infogain report: %v\n", err)
 		return 2
 	}
@@ -112,6 +119,25 @@ Flags:
 	}
 	fmt.Fprintf(stdout, "infogain report: %d cases × %d implementations → %s/%s\n", rep.Meta.Cases, len(rep.Impls), *out, reports.MarkdownFile)
 	return printAgreements(cfg, agrees, stdout, stderr)
+}
+
+// thousands formats n with commas between groups of three digits
+// (12408000 → "12,408,000").
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // sweepConfig resolves the implementation names and the family and dtype
