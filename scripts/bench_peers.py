@@ -9,9 +9,12 @@ What is timed, per (N, C) shape and dtype (float64, float32):
   fused:   BenchmarkFwdBwd in fused/bench_test.go -- fused.LossRows over the
            N rows (loss and gradient, bit for bit N calls of fused.Loss),
            logits uniform in [-8, 8], soft targets (each row of h a
-           probability vector), in two builds: GOEXPERIMENT=simd (AVX-512F
-           vector loops, run-time CPU check) and pure Go (the default
-           build). --pure-go times the pure-Go build only.
+           probability vector), in three builds: GOEXPERIMENT=simd
+           (AVX-512F vector loops, run-time CPU check), default (what
+           `go build` gives: AVX2+FMA assembly for the hot passes, chosen
+           at run time, Go fallback) and purego (-tags purego: the Go loops
+           alone). --pure-go times default and purego only (no AVX-512F
+           needed).
   PyTorch: torch.nn.functional.cross_entropy(x, target) with soft
            (probability) targets and its backward via torch.autograd.grad,
            same shapes and value distributions, torch.set_num_threads(1).
@@ -54,12 +57,18 @@ def ensure_torch():
     import torch  # noqa: F401
 
 
-def build_go(pure_go, out):
+def build_go(kind, out):
+    """kind: "simd" (GOEXPERIMENT=simd), "default" (go build as users get
+    it: AVX2+FMA assembly chosen at run time, Go fallback) or "purego"
+    (-tags purego: the Go loops alone)."""
     env = dict(os.environ)
     env.pop("GOEXPERIMENT", None)
-    if not pure_go:
+    cmd = ["go", "test", "-c", "-o", out]
+    if kind == "simd":
         env["GOEXPERIMENT"] = "simd"
-    subprocess.run(["go", "test", "-c", "-o", out, "./fused"], check=True, env=env)
+    if kind == "purego":
+        cmd += ["-tags", "purego"]
+    subprocess.run(cmd + ["./fused"], check=True, env=env)
 
 
 BENCH_RE = re.compile(r"^BenchmarkFwdBwd/(float\d+)/N=(\d+)/C=(\d+)\S*\s+\d+\s+(.*)$")
@@ -118,7 +127,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=5, help="interleaved repetitions")
     ap.add_argument("--benchtime", default="0.3s", help="go test -benchtime per rep")
-    ap.add_argument("--pure-go", action="store_true", help="time the pure-Go build only (no GOEXPERIMENT=simd)")
+    ap.add_argument("--pure-go", action="store_true", help="time the default and purego builds only (no GOEXPERIMENT=simd)")
     ap.add_argument("--clock", choices=["cpu", "wall"], default="cpu", help="CPU time (default) or wall time")
     args = ap.parse_args()
 
@@ -126,11 +135,13 @@ def main():
     import torch
     torch.set_num_threads(1)
 
-    builds = [("pure Go", True)] if args.pure_go else [("simd", False), ("pure Go", True)]
+    builds = [("default", "default"), ("purego", "purego")]
+    if not args.pure_go:
+        builds.insert(0, ("simd", "simd"))
     binaries = {}
-    for name, pure in builds:
-        binaries[name] = f"/tmp/infogain_fused_bench_{'pure' if pure else 'simd'}.test"
-        build_go(pure, binaries[name])
+    for name, kind in builds:
+        binaries[name] = f"/tmp/infogain_fused_bench_{kind}.test"
+        build_go(kind, binaries[name])
     best = {name: {} for name, _ in builds}
     best["pytorch"] = {}
     ratios = {name: {} for name, _ in builds}
