@@ -13,7 +13,7 @@ PYTHON      ?= /usr/bin/python3
 
 all: build
 
-## build: the infogain binary (pure Go; see build-fast for the vector exp)
+## build: the infogain binary (default build: fused's AVX2+FMA assembly chosen at run time, Go fallback; see build-fast)
 build:
 	$(GO) build -o infogain ./cmd/infogain
 
@@ -76,7 +76,8 @@ ref-tables:
 hmat-values:
 	$(PYTHON) scripts/gen_hmat_values.py
 
-ci: fmt-check vet test
+## ci: what .ci/run runs after installing: format, vet, lint, engine configuration, the tests, the gate
+ci: fmt-check vet lint lint-ci test gate
 
 ## report: the main job — full stability report into $(REPORT_DIR) (reports/latest); when
 ## $(PYTHON) has torch, real PyTorch (adapters/torch_xent.py) is a row beside the port `torch`,
@@ -98,7 +99,7 @@ gate:
 gate-update:
 	$(GO) run ./cmd/infogain gate --update
 
-## build-fast: the binary with fused's AVX-512F vector loops (GOEXPERIMENT=simd; runtime CPU check, pure-Go fallback)
+## build-fast: the binary with fused's AVX-512F vector loops (GOEXPERIMENT=simd; run-time CPU check, default loops as fallback)
 build-fast:
 	GOEXPERIMENT=simd $(GO) build -o infogain ./cmd/infogain
 
@@ -118,13 +119,14 @@ fuzz:
 props-full:
 	$(GO) test ./props -count=1 -props.tests=5000 -props.maxc=100000
 
-## bench: fused forward+backward (LossRows) and the per-row fixed cost (RowOverhead), benchstat-friendly (pure Go and SIMD)
+## bench: fused forward+backward (LossRows) and the per-row fixed cost (RowOverhead), benchstat-friendly (default, purego and SIMD builds)
 bench:
 	$(GO) test ./fused -run '^$$' -bench 'FwdBwd|RowOverhead' -count 6
+	$(GO) test -tags purego ./fused -run '^$$' -bench 'FwdBwd|RowOverhead' -count 6
 	GOEXPERIMENT=simd $(GO) test ./fused -run '^$$' -bench 'FwdBwd|RowOverhead' -count 6
 
-## bench-peers: fused (SIMD and pure-Go builds) against real PyTorch (Debian python3-torch, installed if missing), same run, ratios;
-## BENCH_PEERS_ARGS=--pure-go times the pure-Go build only (no AVX-512F needed)
+## bench-peers: fused (simd, default and purego builds) against real PyTorch (Debian python3-torch, installed if missing), same run, ratios;
+## BENCH_PEERS_ARGS=--pure-go leaves out the simd build (no AVX-512F needed)
 bench-peers:
 	$(PYTHON) scripts/bench_peers.py $(BENCH_PEERS_ARGS)
 

@@ -21,9 +21,12 @@ func runGate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 Recomputes the gate-size report over every registered implementation and
 compares it with the baseline. Any growth of a worst-case ulp error beyond
-the tolerance the baseline records, any new non-finite output, error or
-special-value mismatch, and any newly failing property exits 1 with a
-(-want +got) diff; otherwise it exits 0 with a one-line summary.
+the tolerance the baseline records, of a worst scaled loss or gradient
+error, or of the count of cases outside an implementation's declared
+contract; any new non-finite output, error or special-value mismatch; and
+any newly failing property exits 1 with a (-want +got) diff and, per
+regression, the cases behind it with the commands that print and replay
+them; otherwise it exits 0 with a one-line summary.
 --update rewrites the baseline (run it after an intended change and commit
 the file). Exit status 2 on usage or I/O errors.
 
