@@ -97,18 +97,6 @@ func spread(x []float64) float64 {
 	return d
 }
 
-// special classifies a value for the non-finite semantics check.
-func special(v float64) int {
-	switch {
-	case math.IsNaN(v):
-		return 1
-	case math.IsInf(v, 1):
-		return 2
-	case math.IsInf(v, -1):
-		return 3
-	}
-	return 0
-}
 
 // score measures got against the reference's result want on case c
 // (impls.Measure) and judges it by im's declared contract.
