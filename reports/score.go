@@ -97,7 +97,6 @@ func spread(x []float64) float64 {
 	return d
 }
 
-
 // score measures got against the reference's result want on case c
 // (impls.Measure) and judges it by im's declared contract.
 func score(c *cases.Case, spr float64, want, got *cases.Result, im *impls.Impl) CaseScore {
