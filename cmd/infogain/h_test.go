@@ -155,9 +155,7 @@ func TestHBuildRefusesHugeBuilds(t *testing.T) {
 	if err := os.WriteFile(bigNPY, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Truncate(bigNPY, 3<<30); err != nil {
-		t.Skipf("no sparse file: %v", err)
-	}
+	sparse := os.Truncate(bigNPY, 3<<30)
 	out := filepath.Join(dir, "H.npy")
 	for _, tt := range []struct {
 		args []string
@@ -169,6 +167,10 @@ func TestHBuildRefusesHugeBuilds(t *testing.T) {
 		{[]string{"--from", D, "--transform", "linear", "--max-memory", "1e-7"}, "C = 4 classes: the build needs 256 B", "4 classes (256 B) over a 107 B limit, after reading"},
 		{[]string{"--from", D, "--transform", "linear", "--max-memory", "0"}, "want a finite number of GiB > 0", "a zero limit is a usage error"},
 	} {
+		if tt.args[1] == bigNPY && sparse != nil {
+			t.Logf("%s: not run, this filesystem makes no sparse file: %v", tt.why, sparse)
+			continue
+		}
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
